@@ -1,0 +1,63 @@
+// Package demo seeds the "Demo Brand" tenant that `siyu serve --demo` and `make run` show
+// a newcomer. Seeding is idempotent: running it on every start changes nothing once the
+// demo exists, and never touches data the demo user has since created.
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/siyu-live/siyu"
+	"github.com/siyu-live/siyu/internal/org"
+)
+
+// The demo logins CONTRACT.md names; printed at start-up.
+const (
+	TenantName = "Demo Brand"
+	OwnerEmail = "owner@demo.siyu"
+	HostEmail  = "host@demo.siyu"
+	AgentEmail = "agent@demo.siyu"
+	Password   = "siyu-demo"
+)
+
+// Seed creates the demo tenant with an owner, a host and an agent unless it exists.
+// Products, customers and a scheduled live join the seed as their domains arrive.
+func Seed(ctx context.Context, svc *org.Service) error {
+	u, err := svc.UserByEmail(ctx, OwnerEmail)
+	switch siyu.ErrorCode(err) {
+	case "":
+		return seedStaff(ctx, svc, u)
+	case siyu.ENOTFOUND:
+	default:
+		return fmt.Errorf("demo: %w", err)
+	}
+	res, err := svc.Signup(ctx, org.SignupInput{Name: TenantName, OwnerEmail: OwnerEmail, OwnerPassword: Password, OwnerName: "演示店主"})
+	if err != nil {
+		return fmt.Errorf("demo: signup: %w", err)
+	}
+	return seedStaff(ctx, svc, res.User)
+}
+
+func seedStaff(ctx context.Context, svc *org.Service, owner org.User) error {
+	p := org.Principal{TenantID: owner.TenantID, UserID: owner.ID, Email: owner.Email, Role: org.RoleOwner}
+	existing, err := svc.ListStaff(ctx, p)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, u := range existing {
+		have[u.Email] = true
+	}
+	for _, s := range []org.StaffInput{
+		{Email: HostEmail, Name: "演示主播 小雨", Role: org.RoleHost, Password: Password},
+		{Email: AgentEmail, Name: "演示客服 阿杰", Role: org.RoleAgent, Password: Password},
+	} {
+		if have[s.Email] {
+			continue
+		}
+		if _, err := svc.CreateStaff(ctx, p, s); err != nil && siyu.ErrorCode(err) != siyu.ECONFLICT {
+			return fmt.Errorf("demo: staff %s: %w", s.Email, err)
+		}
+	}
+	return nil
+}

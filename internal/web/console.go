@@ -1,0 +1,109 @@
+// Package web serves the merchant console: server-rendered html/template with htmx,
+// Chinese first with English available. Handlers call the domain services directly
+// (never the HTTP API) and check permissions themselves, so a hidden link is a
+// convenience, never the protection.
+package web
+
+import (
+	"embed"
+	"html/template"
+	"log/slog"
+	"net/http"
+
+	"github.com/siyu-live/siyu/internal/api"
+	"github.com/siyu-live/siyu/internal/config"
+	"github.com/siyu-live/siyu/internal/org"
+	"github.com/siyu-live/siyu/internal/webhook"
+)
+
+// files holds templates, static assets (including the vendored htmx once `make` has
+// copied it) and the message catalogs. The directories are embedded whole so a fresh
+// clone without static/vendor still builds.
+//
+//go:embed static templates i18n
+var files embed.FS
+
+// Deps are the services the console renders.
+type Deps struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	Org      *org.Service
+	Webhooks *webhook.Service
+	// API is used for its Store, where the console writes audit entries for webhook
+	// changes (the webhook service itself does not audit).
+	API *api.API
+}
+
+// Console is the merchant console: parsed templates per language, catalogs and the
+// embedded static files.
+type Console struct {
+	Deps
+	cats   map[string]catalog
+	assets *assets
+	pages  map[string]map[string]*template.Template
+}
+
+// New builds the console. Templates and catalogs are embedded, so an error here is a
+// programming error caught by the package tests; New panics on it.
+func New(d Deps) *Console {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	c := &Console{Deps: d}
+	var err error
+	if c.cats, err = loadCatalogs(files); err != nil {
+		panic(err)
+	}
+	if c.assets, err = loadAssets(files); err != nil {
+		panic(err)
+	}
+	if c.pages, err = c.parseTemplates(files); err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// Mount registers the console routes on mux.
+func (c *Console) Mount(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/console", http.StatusFound)
+	})
+	mux.Handle("GET /static/", c.assets)
+
+	mux.Handle("GET /console/login", c.public(c.loginPage))
+	mux.Handle("POST /console/login", c.public(c.loginSubmit))
+	mux.Handle("POST /console/logout", c.authed("", c.logout))
+
+	mux.Handle("GET /console", c.authed("home", c.home))
+	mux.Handle("GET /console/{$}", c.authed("home", c.home))
+
+	mux.Handle("GET /console/staff", c.authed("staff", c.staffPage))
+	mux.Handle("POST /console/staff", c.authed("staff", c.staffCreate))
+	mux.Handle("POST /console/staff/{id}/role", c.authed("staff", c.staffRole))
+	mux.Handle("POST /console/staff/{id}/status", c.authed("staff", c.staffStatus))
+
+	mux.Handle("GET /console/tokens", c.authed("tokens", c.tokensPage))
+	mux.Handle("POST /console/tokens", c.authed("tokens", c.tokenCreate))
+	mux.Handle("POST /console/tokens/{id}/revoke", c.authed("tokens", c.tokenRevoke))
+
+	mux.Handle("GET /console/settings", c.authed("settings", c.settingsPage))
+	mux.Handle("POST /console/settings", c.authed("settings", c.settingsSave))
+
+	mux.Handle("GET /console/webhooks", c.authed("webhooks", c.webhooksPage))
+	mux.Handle("POST /console/webhooks", c.authed("webhooks", c.webhookCreate))
+	mux.Handle("GET /console/webhooks/{id}", c.authed("webhooks", c.webhookPage))
+	mux.Handle("GET /console/webhooks/{id}/deliveries", c.authed("webhooks", c.webhookDeliveries))
+	mux.Handle("POST /console/webhooks/{id}/active", c.authed("webhooks", c.webhookActive))
+	mux.Handle("POST /console/webhooks/{id}/delete", c.authed("webhooks", c.webhookDelete))
+	mux.Handle("POST /console/webhooks/{id}/test", c.authed("webhooks", c.webhookTest))
+	mux.Handle("POST /console/webhooks/{id}/deliveries/{did}/redeliver", c.authed("webhooks", c.webhookRedeliver))
+
+	mux.Handle("GET /console/audit", c.authed("audit", c.auditPage))
+
+	for _, a := range areas {
+		if !a.Built {
+			mux.Handle("GET "+a.Path, c.authed(a.Key, c.areaPage(a)))
+		}
+	}
+	mux.Handle("/console/", c.authed("", c.notFound))
+}
