@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,10 +64,8 @@ func (c *Console) funcs(lang string) template.FuncMap {
 			}
 			return t.UTC().Format(time.RFC3339)
 		},
-		"yuan":      func(fen int) string { return fmt.Sprintf("¥%s.%02d", groupDigits(fen/100), fen%100) },
-		"num":       groupDigits,
-		"contains":  func(list []string, s string) bool { return slices.Contains(list, s) },
-		"hasSuffix": strings.HasSuffix,
+		"yuan": func(fen int) string { return fmt.Sprintf("¥%s.%02d", groupDigits(fen/100), fen%100) },
+		"num":  groupDigits,
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")
@@ -175,8 +172,9 @@ func (q *rq) view(status int, titleKey string, data any) view {
 	return v
 }
 
-// langURL is the current page in another language. After a POST the page address
-// may not be a GET route, so the switch then leads to the console home.
+// langURL is the current page in another language. Every console page rendered in
+// answer to a POST (a form with errors, a secret shown once) lives at an address
+// that is also a GET page, so the switch never leads to a dead end.
 func langURL(u *url.URL, lang string) string {
 	vals := u.Query()
 	vals.Set("lang", lang)
