@@ -13,8 +13,10 @@ import (
 	"github.com/siyu-live/siyu"
 	"github.com/siyu-live/siyu/internal/config"
 	"github.com/siyu-live/siyu/internal/db"
+	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/org"
 	"github.com/siyu-live/siyu/internal/ratelimit"
+	"github.com/siyu-live/siyu/internal/room"
 	"github.com/siyu-live/siyu/internal/webhook"
 )
 
@@ -25,6 +27,8 @@ type Deps struct {
 	Store    *db.DB
 	Org      *org.Service
 	Webhooks *webhook.Service
+	Live     *live.Service
+	Rooms    *room.Service
 	Metrics  *Metrics
 	// Ready reports whether the node can serve (store and bus reachable) for /healthz.
 	Ready func(ctx context.Context) error
@@ -88,6 +92,14 @@ type QueryParam struct {
 func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }
 
 type principalKey struct{}
+
+type viewerKey struct{}
+
+// viewer returns the viewer of a request authenticated with a viewer token.
+func viewer(r *http.Request) live.Viewer {
+	v, _ := r.Context().Value(viewerKey{}).(live.Viewer)
+	return v
+}
 
 // principal returns the staff principal of an authenticated request.
 func principal(r *http.Request) org.Principal {

@@ -18,10 +18,28 @@ type isolationCase struct {
 	public string // why the route has no tenant data to leak (public or caller-scoped)
 }
 
-// fixtures are tenant B's objects.
+// fixtures are tenant B's objects. Domains add their own ids to more through a seeder
+// registered with addIsolation.
 type fixtures struct {
 	staffID, tokenID, webhookID, deliveryID string
-	marker                                  string // text only B's data contains
+	marker                                  string            // text only B's data contains
+	more                                    map[string]string // domain fixtures by name
+}
+
+// seeder creates tenant B's objects of one domain and records their ids in fx.more.
+type seeder func(t *testing.T, app *apptest.App, b apptest.Tenant, fx *fixtures)
+
+var seeders []seeder
+
+// addIsolation registers a domain's routes and fixture seeder (call from init in the
+// domain's own isolation test file, so files of different domains never conflict).
+func addIsolation(cases map[string]isolationCase, seed seeder) {
+	for k, v := range cases {
+		isolation[k] = v
+	}
+	if seed != nil {
+		seeders = append(seeders, seed)
+	}
 }
 
 // isolation lists every route. A route missing here fails the test: adding a route
@@ -94,7 +112,7 @@ func TestCrossTenantAccessIsNotFound(t *testing.T) {
 
 func seedFixtures(t *testing.T, app *apptest.App, b apptest.Tenant) fixtures {
 	t.Helper()
-	fx := fixtures{marker: "隔离标记"}
+	fx := fixtures{marker: "隔离标记", more: map[string]string{}}
 	staff := app.Must(http.StatusCreated, "POST", "/api/v1/staff", b.Token, map[string]any{
 		"email": "secret-host-b@example.com", "name": "B主播 隔离标记", "role": "host", "password": "password-b-123"})
 	fx.staffID = itoa(staff.ID("id"))
@@ -110,5 +128,8 @@ func seedFixtures(t *testing.T, app *apptest.App, b apptest.Tenant) fixtures {
 		t.Fatal("tenant B's test delivery was not recorded")
 	}
 	fx.deliveryID = itoa(int64(items[0].(map[string]any)["id"].(float64)))
+	for _, seed := range seeders {
+		seed(t, app, b, &fx)
+	}
 	return fx
 }

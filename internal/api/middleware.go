@@ -125,7 +125,19 @@ func (a *API) wrap(rt Route) http.Handler {
 }
 
 func (a *API) authorize(rt Route, r *http.Request) error {
-	if rt.Auth != Staff {
+	switch rt.Auth {
+	case Public:
+		return nil
+	case Viewer:
+		bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || strings.TrimSpace(bearer) == "" {
+			return siyu.Errorf(siyu.EUNAUTHORIZED, "send a viewer token as Authorization: Bearer <token>")
+		}
+		v, err := a.Live.AuthenticateViewer(r.Context(), strings.TrimSpace(bearer))
+		if err != nil {
+			return err
+		}
+		*r = *r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
 		return nil
 	}
 	if p, ok := r.Context().Value(principalKey{}).(org.Principal); ok && p.UserID != 0 {

@@ -11,6 +11,14 @@ import (
 // Routes is the whole API route table. Every route added here appears in the OpenAPI
 // document and must be covered by the cross-tenant test (isolation_test.go).
 func (a *API) Routes() []Route {
+	routes := a.platformRoutes()
+	routes = append(routes, a.liveRoutes()...)
+	routes = append(routes, a.roomRoutes()...)
+	return routes
+}
+
+// platformRoutes are the foundation's routes: health, tenants, staff, settings, webhooks.
+func (a *API) platformRoutes() []Route {
 	return []Route{
 		// Platform.
 		{Method: "GET", Path: "/healthz", Summary: "Liveness and readiness", Tag: "platform", Out: Health{}, h: a.health},
