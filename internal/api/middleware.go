@@ -129,11 +129,11 @@ func (a *API) authorize(rt Route, r *http.Request) error {
 	case Public:
 		return nil
 	case Viewer:
-		bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || strings.TrimSpace(bearer) == "" {
-			return siyu.Errorf(siyu.EUNAUTHORIZED, "send a viewer token as Authorization: Bearer <token>")
+		bearer, err := bearerToken(r, "viewer")
+		if err != nil {
+			return err
 		}
-		v, err := a.Live.AuthenticateViewer(r.Context(), strings.TrimSpace(bearer))
+		v, err := a.Live.AuthenticateViewer(r.Context(), bearer)
 		if err != nil {
 			return err
 		}
@@ -144,16 +144,26 @@ func (a *API) authorize(rt Route, r *http.Request) error {
 		// Already authenticated: the console calls API handlers with its cookie principal.
 		return a.checkPerm(rt, p)
 	}
-	bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || strings.TrimSpace(bearer) == "" {
-		return siyu.Errorf(siyu.EUNAUTHORIZED, "send a staff token as Authorization: Bearer <token>")
+	bearer, err := bearerToken(r, "staff")
+	if err != nil {
+		return err
 	}
-	p, err := a.Org.Authenticate(r.Context(), strings.TrimSpace(bearer))
+	p, err := a.Org.Authenticate(r.Context(), bearer)
 	if err != nil {
 		return err
 	}
 	*r = *r.WithContext(WithPrincipal(r.Context(), p))
 	return a.checkPerm(rt, p)
+}
+
+// bearerToken reads the Authorization header; kind ("staff" or "viewer") names the token
+// the route expects in the error.
+func bearerToken(r *http.Request, kind string) (string, error) {
+	bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if bearer = strings.TrimSpace(bearer); !ok || bearer == "" {
+		return "", siyu.Errorf(siyu.EUNAUTHORIZED, "send a %s token as Authorization: Bearer <token>", kind)
+	}
+	return bearer, nil
 }
 
 func (a *API) checkPerm(rt Route, p org.Principal) error {
