@@ -9,7 +9,9 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/alecthomas/kong"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/siyu-live/siyu/internal/config"
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/demo"
+	"github.com/siyu-live/siyu/internal/loadgen"
 	"github.com/siyu-live/siyu/internal/server"
 )
 
@@ -127,11 +130,50 @@ func (c *backupCmd) Run() error {
 }
 
 type benchCmd struct {
-	Name string `arg:"" optional:"" help:"Benchmark to run."`
+	Room        benchRoomCmd        `cmd:"" help:"Real-time room: N viewers, comments and likes; delivery rate, latency, memory per viewer."`
+	RoomClients benchRoomClientsCmd `cmd:"" hidden:"" help:"The viewer process of 'bench room' (internal)."`
 }
 
-func (c *benchCmd) Run() error {
-	return fmt.Errorf("no benchmark named %q yet: the room, flashsale, redenvelope, crm and analytics benchmarks arrive with their features", c.Name)
+type roomLoadFlags struct {
+	Viewers  int           `default:"10000" help:"Viewers in the room."`
+	Senders  int           `default:"100" help:"Viewers that send the comments."`
+	Likers   int           `default:"1000" help:"Viewers that send the likes."`
+	Comments int           `default:"200" help:"Comments per second, all senders together."`
+	Likes    int           `default:"2000" help:"Likes per second, all likers together."`
+	Duration time.Duration `default:"30s" help:"How long to drive the load."`
+	Sample   int           `default:"200" help:"Viewers that record the latency of every comment."`
+}
+
+func (f roomLoadFlags) options() loadgen.RoomClientOptions {
+	return loadgen.RoomClientOptions{Viewers: f.Viewers, Senders: f.Senders, Likers: f.Likers, CommentsPerSec: f.Comments,
+		LikesPerSec: f.Likes, Duration: f.Duration, Sample: f.Sample}
+}
+
+type benchRoomCmd struct {
+	roomLoadFlags `embed:""`
+	Report        string `default:"docs/benchmarks.md" help:"Markdown file the results are appended to ('' to skip)."`
+}
+
+func (c *benchRoomCmd) Run() error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	_, err = loadgen.RunRoomBench(context.Background(), loadgen.RoomOptions{Exe: exe, Report: c.Report,
+		Command: "siyu bench room " + strings.Join(os.Args[3:], " "), RoomClientOptions: c.options()}, os.Stdout)
+	return err
+}
+
+type benchRoomClientsCmd struct {
+	roomLoadFlags `embed:""`
+	URL           string `required:"" help:"Server base URL."`
+	Session       int64  `required:"" help:"Live session id."`
+}
+
+func (c *benchRoomClientsCmd) Run() error {
+	opt := c.options()
+	opt.URL, opt.SessionID = c.URL, c.Session
+	return loadgen.RunRoomClients(context.Background(), opt, os.Stdin, os.Stdout)
 }
 
 type versionCmd struct{}
