@@ -25,10 +25,11 @@ import (
 
 // App is a running node.
 type App struct {
-	t      testing.TB
-	URL    string
-	Server *server.Server
-	Client *http.Client
+	t       testing.TB
+	URL     string
+	Server  *server.Server
+	Client  *http.Client
+	DataDir string
 }
 
 // Options adjust the node.
@@ -36,6 +37,10 @@ type Options struct {
 	Postgres bool                   // use a fresh PostgreSQL schema (skips when unavailable)
 	Now      func() time.Time       // injected clock
 	Config   func(c *config.Config) // last-minute config changes
+	// DataDir shares a data directory (and so the SQLite store) with another node;
+	// with NATSURL it makes a second node of the same deployment.
+	DataDir string
+	NATSURL string
 }
 
 // TestPassword is the cheap argon2 setting for tests: same code path, a fraction of the
@@ -51,6 +56,10 @@ func New(t testing.TB, opts ...Options) *App {
 	}
 	cfg := config.Defaults()
 	cfg.Data = t.TempDir()
+	if o.DataDir != "" {
+		cfg.Data = o.DataDir
+	}
+	cfg.NATSURL = o.NATSURL
 	cfg.Addr = "127.0.0.1:0"
 	cfg.LoginPerMinute = 1000
 	cfg.APIPerSecond = 100000
@@ -90,7 +99,7 @@ func New(t testing.TB, opts ...Options) *App {
 			t.Error("apptest: server did not stop within 30 s")
 		}
 	})
-	return &App{t: t, URL: "http://" + ln.Addr().String(), Server: srv, Client: &http.Client{Timeout: 30 * time.Second}}
+	return &App{t: t, URL: "http://" + ln.Addr().String(), Server: srv, Client: &http.Client{Timeout: 30 * time.Second}, DataDir: cfg.Data}
 }
 
 type testWriter struct{ t testing.TB }
