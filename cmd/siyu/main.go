@@ -67,7 +67,7 @@ func (c *serveCmd) Run() error {
 		return err
 	}
 	if c.Demo {
-		if err := demo.Seed(ctx, srv.Org); err != nil {
+		if err := demo.Seed(ctx, srv.Org, srv.Live); err != nil {
 			srv.Close()
 			return err
 		}

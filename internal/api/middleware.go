@@ -111,12 +111,16 @@ func (a *API) wrap(rt Route) http.Handler {
 			writeError(w, r, a.Logger, err)
 			return
 		}
-		if rt.Auth == Staff {
-			p := principal(r)
-			if !a.perAccount.Allow(fmt.Sprintf("staff:%d", p.UserID)) {
-				writeError(w, r, a.Logger, siyu.Errorf(siyu.ERATELIMITED, "too many requests for this account; slow down"))
-				return
-			}
+		var key string
+		switch rt.Auth {
+		case Staff:
+			key = fmt.Sprintf("staff:%d", principal(r).UserID)
+		case Viewer:
+			key = fmt.Sprintf("viewer:%d", viewer(r).ID)
+		}
+		if key != "" && !a.perAccount.Allow(key) {
+			writeError(w, r, a.Logger, siyu.Errorf(siyu.ERATELIMITED, "too many requests for this account; slow down"))
+			return
 		}
 		if err := rt.h(w, r); err != nil {
 			writeError(w, r, a.Logger, err)

@@ -26,8 +26,11 @@ func (a *API) OpenAPI() map[string]any {
 		}
 		var params []any
 		for _, name := range pathParams(rt.Path) {
-			params = append(params, map[string]any{"name": name, "in": "path", "required": true,
-				"schema": map[string]any{"type": "integer", "format": "int64", "minimum": 1}})
+			schema := map[string]any{"type": "integer", "format": "int64", "minimum": 1}
+			if strings.HasSuffix(name, "code") {
+				schema = map[string]any{"type": "string"} // short codes (entry links)
+			}
+			params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": schema})
 		}
 		for _, q := range rt.Query {
 			typ := "string"

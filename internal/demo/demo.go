@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/siyu-live/siyu"
+	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/org"
 )
 
@@ -20,26 +21,42 @@ const (
 	Password   = "siyu-demo"
 )
 
-// Seed creates the demo tenant with an owner, a host and an agent unless it exists.
-// Products, customers and a scheduled live join the seed as their domains arrive.
-func Seed(ctx context.Context, svc *org.Service) error {
+// Seed creates the demo tenant with an owner, a host and an agent unless it exists, and
+// with a live service also the gift catalog and a scheduled live (see seedLive).
+// Products and customers join the seed as their domains arrive. The live service is
+// variadic so callers that predate it keep compiling.
+func Seed(ctx context.Context, svc *org.Service, lv ...*live.Service) error {
 	u, err := svc.UserByEmail(ctx, OwnerEmail)
 	switch siyu.ErrorCode(err) {
 	case "":
-		return seedStaff(ctx, svc, u)
 	case siyu.ENOTFOUND:
+		res, err := svc.Signup(ctx, org.SignupInput{Name: TenantName, OwnerEmail: OwnerEmail, OwnerPassword: Password, OwnerName: "演示店主"})
+		if err != nil {
+			return fmt.Errorf("demo: signup: %w", err)
+		}
+		u = res.User
 	default:
 		return fmt.Errorf("demo: %w", err)
 	}
-	res, err := svc.Signup(ctx, org.SignupInput{Name: TenantName, OwnerEmail: OwnerEmail, OwnerPassword: Password, OwnerName: "演示店主"})
-	if err != nil {
-		return fmt.Errorf("demo: signup: %w", err)
+	if err := seedStaff(ctx, svc, u); err != nil {
+		return err
 	}
-	return seedStaff(ctx, svc, res.User)
+	for _, l := range lv {
+		if l != nil {
+			if err := seedLive(ctx, svc, l, u); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func ownerPrincipal(owner org.User) org.Principal {
+	return org.Principal{TenantID: owner.TenantID, UserID: owner.ID, Email: owner.Email, Name: owner.Name, Role: org.RoleOwner}
 }
 
 func seedStaff(ctx context.Context, svc *org.Service, owner org.User) error {
-	p := org.Principal{TenantID: owner.TenantID, UserID: owner.ID, Email: owner.Email, Role: org.RoleOwner}
+	p := ownerPrincipal(owner)
 	existing, err := svc.ListStaff(ctx, p)
 	if err != nil {
 		return err

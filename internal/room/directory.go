@@ -45,6 +45,16 @@ type SessionInfo struct {
 	StartedAt       time.Time
 	// CoStream is the session id of the host this room is paired with (连麦), 0 if none.
 	CoStream int64
+	// ScheduledAt is when a scheduled session is due to start, so the room can show
+	// the countdown to viewers who join early. The live domain fills it.
+	ScheduledAt time.Time
+	// Interrupted reports that a live stream dropped and may resume without ending the
+	// session; viewers see a "host is back soon" state. The live domain fills it.
+	Interrupted bool
+	// LargeGiftFen is the tenant's large-gift threshold (org.Settings.LargeGiftFen): a
+	// gift worth at least this much prompts the host to send a red envelope back. The
+	// live domain fills it from the tenant settings; 0 disables the prompt.
+	LargeGiftFen int64
 }
 
 // Gift is one item of the tenant's gift catalog.

@@ -17,6 +17,7 @@ import (
 	"github.com/siyu-live/siyu/internal/config"
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/jobs"
+	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/org"
 	"github.com/siyu-live/siyu/internal/web"
 	"github.com/siyu-live/siyu/internal/webhook"
@@ -39,6 +40,7 @@ type Server struct {
 	Queue    *jobs.Queue
 	Org      *org.Service
 	Webhooks *webhook.Service
+	Live     *live.Service
 	API      *api.API
 	Web      *web.Console
 
@@ -77,7 +79,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 	s.Webhooks = webhook.NewService(s.Store, s.Queue, opt.HTTPClient, opt.Now)
 	s.Org = org.NewService(s.Store, org.Options{Now: opt.Now, Password: opt.Password, SessionTTL: cfg.SessionTTL,
 		LoginPerMinute: cfg.LoginPerMinute, Events: s.Webhooks})
-	s.API = api.New(api.Deps{Config: cfg, Logger: logger, Store: s.Store, Org: s.Org, Webhooks: s.Webhooks, Ready: s.ready})
+	s.Live = live.NewService(s.Store, live.Options{Now: opt.Now, Org: s.Org, Queue: s.Queue, Bus: s.Bus, Events: s.Webhooks,
+		PublicURL: cfg.PublicURL(), Logger: logger})
+	s.API = api.New(api.Deps{Config: cfg, Logger: logger, Store: s.Store, Org: s.Org, Webhooks: s.Webhooks, Live: s.Live, Ready: s.ready})
 	s.Web = web.New(web.Deps{Config: cfg, Logger: logger, Org: s.Org, Webhooks: s.Webhooks, API: s.API})
 
 	mux := http.NewServeMux()

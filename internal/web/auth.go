@@ -35,6 +35,7 @@ type rq struct {
 	tenant org.Tenant
 	csrf   string
 	active string // navigation key of the page
+	csp    string // Content-Security-Policy of the answer; strictCSP when empty
 }
 
 // handler is the signature of console handlers: they render their own success and

@@ -12,6 +12,7 @@ import (
 
 	"github.com/siyu-live/siyu/internal/api"
 	"github.com/siyu-live/siyu/internal/config"
+	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/org"
 	"github.com/siyu-live/siyu/internal/webhook"
 )
@@ -32,6 +33,9 @@ type Deps struct {
 	// API is used for its Store, where the console writes audit entries for webhook
 	// changes (the webhook service itself does not audit).
 	API *api.API
+	// Live runs live sessions: the console's 直播 pages, the studio and the public
+	// viewer, preview and discovery pages call it directly.
+	Live *live.Service
 }
 
 // Console is the merchant console: parsed templates per language, catalogs and the
@@ -48,6 +52,9 @@ type Console struct {
 func New(d Deps) *Console {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
+	}
+	if d.Live == nil && d.API != nil {
+		d.Live = d.API.Live // until the server passes it explicitly: the API holds the same service
 	}
 	c := &Console{Deps: d}
 	var err error
@@ -99,6 +106,8 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /console/webhooks/{id}/deliveries/{did}/redeliver", c.authed("webhooks", c.webhookRedeliver))
 
 	mux.Handle("GET /console/audit", c.authed("audit", c.auditPage))
+
+	c.mountLive(mux)
 
 	for _, a := range areas {
 		if !a.Built {

@@ -66,7 +66,7 @@ func (c *Console) home(q *rq) error {
 		{Key: "settings", Path: "/console/settings", Done: settings != org.DefaultSettings(), Allowed: q.p.Can(org.PermSettingsManage)},
 		{Key: "webhook", Path: "/console/webhooks", Done: d.Webhooks > 0, Allowed: d.CanWebhooks},
 		{Key: "token", Path: "/console/tokens", Done: len(tokens) > 0, Allowed: q.p.Can(org.PermTokensOwn)},
-		{Key: "live", Path: "/console/live", Later: true},
+		{Key: "live", Path: "/console/live/new", Done: c.hasSession(q), Allowed: q.p.Can(org.PermSessionsManage)},
 	}
 	for _, it := range d.Checklist {
 		if !it.Later {
@@ -98,4 +98,15 @@ func (c *Console) areaPage(a area) handler {
 		q.render(http.StatusOK, "area", "nav."+a.Key, areaData{Area: a, Features: c.features(q.lang, a.Key)})
 		return nil
 	}
+}
+
+// hasSession reports whether the brand has created a live session yet (false for a
+// role that cannot see sessions, or on a read error: a checklist tick is no reason to
+// fail the home page).
+func (c *Console) hasSession(q *rq) bool {
+	if c.Live == nil || !q.p.Can(org.PermSessionsManage) && !q.p.Can(org.PermLiveHost) {
+		return false
+	}
+	list, _, err := c.Live.List(q.r.Context(), q.p, "", 0, 1)
+	return err == nil && len(list) > 0
 }

@@ -18,12 +18,14 @@ import (
 
 // pageFiles are the per-page templates; each defines "content" and may define
 // fragments that htmx requests swap in.
-var pageFiles = []string{"home", "staff", "tokens", "settings", "webhooks", "webhook", "audit", "area", "error", "login"}
+var pageFiles = []string{"home", "staff", "tokens", "settings", "webhooks", "webhook", "audit", "area", "error", "login",
+	"live_list", "live_new", "live_detail", "live_gifts", "live_studio", "pub_room", "pub_preview", "pub_discover", "pub_error"}
 
 // parseTemplates parses every page once at start-up: the shared layout plus the page,
 // then one clone per language whose t function speaks that language.
 func (c *Console) parseTemplates(fsys fs.FS) (map[string]map[string]*template.Template, error) {
-	base, err := template.New("").Funcs(c.funcs(langZh)).ParseFS(fsys, "templates/layout.html", "templates/icons.html", "templates/partials.html")
+	base, err := template.New("").Funcs(c.funcs(langZh)).ParseFS(fsys, "templates/layout.html", "templates/icons.html",
+		"templates/partials.html", "templates/live_partials.html", "templates/public.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
@@ -64,8 +66,17 @@ func (c *Console) funcs(lang string) template.FuncMap {
 			}
 			return t.UTC().Format(time.RFC3339)
 		},
-		"yuan": func(fen int) string { return fmt.Sprintf("¥%s.%02d", groupDigits(fen/100), fen%100) },
-		"num":  groupDigits,
+		"yuan":  func(fen int) string { return fmt.Sprintf("¥%s.%02d", groupDigits(fen/100), fen%100) },
+		"num":   groupDigits,
+		"num64": func(n int64) string { return groupDigits(int(n)) },
+		"yuan64": func(fen int64) string {
+			return fmt.Sprintf("¥%s.%02d", groupDigits(int(fen/100)), fen%100)
+		},
+		"duration":  fmtDuration,
+		"inc":       func(i int) int { return i + 1 },
+		"hasPrefix": strings.HasPrefix,
+		"slowModes": func() []int { return slowModeChoices },
+		"score":     fmtScore,
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")
@@ -153,11 +164,18 @@ func (q *rq) exec(status int, page, name string, data any) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	csp := q.csp
+	if csp == "" {
+		csp = strictCSP
+	}
+	h.Set("Content-Security-Policy", csp)
 	h.Set("Vary", "Cookie, Accept-Language")
 	q.w.WriteHeader(status)
 	_, _ = buf.WriteTo(q.w)
 }
+
+// strictCSP is the policy of every console page: nothing but this site's own files.
+const strictCSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 
 func (q *rq) view(status int, titleKey string, data any) view {
 	v := view{Lang: q.lang, Title: q.t(titleKey), P: q.p, Tenant: q.tenant, CSRF: q.csrf, Active: q.active,

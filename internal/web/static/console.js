@@ -40,6 +40,20 @@
     sel.addRange(range);
   }
 
+  // The rundown editor (直播脚本): "add segment" appends an empty row; blank rows are
+  // skipped when saving, so there is no remove button to get wrong.
+  document.addEventListener('click', function (ev) {
+    if (!ev.target.closest('[data-rundown-add]')) return;
+    var body = document.querySelector('[data-rundown]');
+    var rows = body ? body.querySelectorAll('[data-rundown-row]') : [];
+    if (!rows.length) return;
+    var row = rows[rows.length - 1].cloneNode(true);
+    row.querySelectorAll('input').forEach(function (i) { i.value = ''; });
+    body.appendChild(row);
+    body.querySelectorAll('[data-rundown-n]').forEach(function (n, i) { n.textContent = String(i + 1); });
+    row.querySelector('input').focus();
+  });
+
   // Plain (non-htmx) forms with data-confirm ask first; htmx forms use hx-confirm.
   document.addEventListener('submit', function (ev) {
     var form = ev.target;

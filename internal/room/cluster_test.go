@@ -1,0 +1,44 @@
+package room_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/siyu-live/siyu/internal/room"
+)
+
+// TestTwoNodes: two Services (two siyu nodes) on one bus and store: a comment posted
+// on node A reaches a viewer on node B, online sums both nodes, a ban issued on A
+// disconnects the viewer on B, and hosts on B are prompted for A's viewers.
+func TestTwoNodes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, room.Options{})
+	e.addNode()
+	aliceID, aliceTok := e.viewer("A节点观众")
+	bobID, bobTok := e.viewer("B节点观众")
+	hostB := e.dialNode(1, e.hostToken)
+	hostB.waitFor("welcome", nil)
+	alice := e.dialNode(0, aliceTok)
+	bob := e.dialNode(1, bobTok)
+	alice.waitFor("stats", statsWith("online", 2))
+	bob.waitFor("stats", statsWith("online", 2))
+	hostB.waitFor("prompt", func(m map[string]any) bool { return m["kind"] == "welcome" && num(m, "viewer_id") == aliceID })
+
+	alice.comment("来自A节点")
+	ev := bob.waitFor("comment", textIs("来自A节点"))
+	if num(ev, "viewer_id") != aliceID || ev["nickname"] != "A节点观众" || num(ev, "id") <= 0 {
+		t.Fatalf("remote comment: %v", ev)
+	}
+	hostB.waitFor("comment", textIs("来自A节点"))
+	bob.send(map[string]any{"type": "gift", "gift_id": 1})
+	alice.waitFor("gift", func(m map[string]any) bool { return num(m, "viewer_id") == bobID })
+
+	_, err := e.nodes[0].svc.Ban(context.Background(), e.tenant, e.session, bobID, "", e.host)
+	must(t, err)
+	bob.waitFor("banned", nil)
+	bob.waitClosed()
+	alice.waitFor("stats", statsWith("online", 1))
+	// Node B refuses the banned viewer's next join too.
+	again := e.dialNode(1, bobTok)
+	again.waitFor("banned", nil)
+}
