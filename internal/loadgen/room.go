@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -26,9 +27,9 @@ type RoomOptions struct {
 type RoomResult struct {
 	Clients          RoomClientResult
 	RSSPerViewer     float64 // bytes of server RSS per idle viewer
-	GoMemPerViewer   float64 // bytes of Go heap+stack in use per idle viewer
 	DeliveriesPerSec float64
 	ServerCPU        float64 // server CPU seconds per wall second during the load
+	ClientCPU        float64 // the viewer process's CPU seconds per wall second
 }
 
 // RunRoomBench starts a server, opens N viewers from a separate process, measures idle
@@ -79,28 +80,29 @@ func RunRoomBench(ctx context.Context, opt RoomOptions, out io.Writer) (RoomResu
 	}
 	fmt.Fprintf(out, "%d viewers created; connecting…\n", opt.Viewers)
 	time.Sleep(2 * time.Second)
-	rss0, mem0 := RSS(srv.PID()), goMem(srv)
+	rss0 := RSS(srv.PID())
 	fmt.Fprintln(stdin, "connect")
 	conn, err := read("connected")
 	if err != nil {
 		return res, err
 	}
 	time.Sleep(3 * time.Second)
-	rss1, mem1 := RSS(srv.PID()), goMem(srv)
+	rss1 := RSS(srv.PID())
 	connected, _ := strconv.Atoi(strings.Fields(conn)[0])
 	if connected > 0 {
 		res.RSSPerViewer = float64(rss1-rss0) / float64(connected)
-		res.GoMemPerViewer = (mem1 - mem0) / float64(connected)
 	}
 	fmt.Fprintf(out, "connected %s; driving %d comments/s and %d likes/s for %s…\n", conn, opt.CommentsPerSec, opt.LikesPerSec, opt.Duration)
-	cpu0 := cpuSeconds(srv.PID())
+	cpu0, ccpu0 := cpuSeconds(srv.PID()), cpuSeconds(child.Process.Pid)
 	t0 := time.Now()
 	fmt.Fprintln(stdin, "go")
 	raw, err := read("result")
 	if err != nil {
 		return res, err
 	}
-	res.ServerCPU = (cpuSeconds(srv.PID()) - cpu0) / time.Since(t0).Seconds()
+	wall := time.Since(t0).Seconds()
+	res.ServerCPU = (cpuSeconds(srv.PID()) - cpu0) / wall
+	res.ClientCPU = (cpuSeconds(child.Process.Pid) - ccpu0) / wall
 	if err := json.Unmarshal([]byte(raw), &res.Clients); err != nil {
 		return res, err
 	}
@@ -123,10 +125,6 @@ func clientArgs(o RoomClientOptions) []string {
 		"--viewers", strconv.Itoa(o.Viewers), "--senders", strconv.Itoa(o.Senders), "--likers", strconv.Itoa(o.Likers),
 		"--comments", strconv.Itoa(o.CommentsPerSec), "--likes", strconv.Itoa(o.LikesPerSec),
 		"--duration", o.Duration.String(), "--sample", strconv.Itoa(o.Sample)}
-}
-
-func goMem(s *Server) float64 {
-	return s.Metric("go_memstats_heap_inuse_bytes") + s.Metric("go_memstats_stack_inuse_bytes")
 }
 
 // cpuSeconds reads utime+stime of a process from /proc/<pid>/stat.
@@ -159,8 +157,7 @@ func (r RoomResult) table(opt RoomOptions) string {
 	fmt.Fprintf(w, "| senders saw their own comment | %d / %d | all |\n", c.OwnSeen, c.OwnSent)
 	fmt.Fprintf(w, "| viewers dropped during the load | %d | |\n", c.Dropped)
 	fmt.Fprintf(w, "| server memory per idle viewer (RSS) | %.1f KiB | ≤ 20 KiB (Centrifugo ~48 KiB) |\n", r.RSSPerViewer/1024)
-	fmt.Fprintf(w, "| server Go heap+stack per idle viewer | %.1f KiB | |\n", r.GoMemPerViewer/1024)
-	fmt.Fprintf(w, "| server CPU during the load | %.2f cores | of 2, shared with the viewer process |\n", r.ServerCPU)
+	fmt.Fprintf(w, "| CPU during the load: server / viewer process | %.2f / %.2f cores | of %d, shared |\n", r.ServerCPU, r.ClientCPU, runtime.NumCPU())
 	w.Flush()
 	return b.String()
 }

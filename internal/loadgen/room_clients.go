@@ -241,25 +241,25 @@ func driveRoom(ctx context.Context, opt RoomClientOptions, viewers []*benchViewe
 	return res
 }
 
-// pace calls send at rate per second, spreading calls evenly, until ctx ends.
+// pace calls send at rate per second until ctx ends. It sends whatever the elapsed time
+// calls for at each millisecond tick, so a slow send or a late tick is caught up rather
+// than silently lowering the rate.
 func pace(ctx context.Context, rate int, send func(n int64)) {
 	if rate <= 0 {
 		return
 	}
-	interval := time.Second / time.Duration(rate)
-	tick := max(interval, time.Millisecond)
-	perTick := max(1, int(tick/interval))
-	t := time.NewTicker(tick)
+	start := time.Now()
+	t := time.NewTicker(time.Millisecond)
 	defer t.Stop()
 	var n int64
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
-			for range perTick {
+		case now := <-t.C:
+			due := int64(now.Sub(start).Seconds() * float64(rate))
+			for ; n < due && ctx.Err() == nil; n++ {
 				send(n)
-				n++
 			}
 		}
 	}
