@@ -40,7 +40,7 @@ func (h *hub) subscribe() {
 	}
 	sub, err = b.Subscribe(ControlSubject(h.id), func(m bus.Msg) {
 		var c Control
-		if json.Unmarshal(m.Data, &c) != nil {
+		if json.Unmarshal(m.Data, &c) != nil || (c.Node != "" && c.Node == h.svc.opt.NodeID) {
 			return
 		}
 		select {
@@ -62,12 +62,17 @@ func (h *hub) unsubscribe() {
 	h.subs = nil
 }
 
-// publishEvents tells the other nodes what this node accepted.
+// publishEvents tells the other nodes what this node accepted, in messages of at
+// most 500 events (a join storm would otherwise exceed NATS's 1 MB payload).
 func (h *hub) publishEvents(evs []*event) {
-	if h.svc.bus == nil || len(evs) == 0 {
+	if h.svc.bus == nil {
 		return
 	}
-	h.publish(nodeMsg{Node: h.svc.opt.NodeID, Online: len(h.byViewer), Events: evs})
+	for len(evs) > 0 {
+		n := min(len(evs), 500)
+		h.publish(nodeMsg{Node: h.svc.opt.NodeID, Online: len(h.byViewer), Events: evs[:n]})
+		evs = evs[n:]
+	}
 }
 
 // publishPresence tells the other nodes how many viewers are connected here.
@@ -88,28 +93,32 @@ func (h *hub) publish(m nodeMsg) {
 	}
 }
 
-// publishControl fans a moderation action out to every node serving the room,
-// including this one (its own subscription receives it). Without a bus, or if the
-// publish fails, the local hub is told directly; other nodes then still read the
+// publishControl applies a moderation action to this node's hub and waits until it
+// has (so the API answers after the room changed here), then fans it out to the other
+// nodes serving the room. Were the publish to fail, the other nodes still read the
 // sanction from the store when their hub starts.
 func (s *Service) publishControl(ctx context.Context, c Control) {
-	if s.bus != nil {
-		data, err := json.Marshal(c)
-		if err == nil {
-			if err = s.bus.Publish(ctx, ControlSubject(c.SessionID), data); err == nil {
-				return
-			}
-		}
-		s.log.Warn("room: publish control", "session", c.SessionID, "type", c.Type, "err", err)
-	}
+	c.Node = s.opt.NodeID
 	s.mu.Lock()
 	h := s.hubs[c.SessionID]
 	s.mu.Unlock()
 	if h != nil {
-		select {
-		case h.ctl <- c:
-		case <-h.done:
-		case <-ctx.Done():
+		done := make(chan struct{})
+		if h.call(func() { h.onControl(c); close(done) }) {
+			select {
+			case <-done:
+			case <-ctx.Done():
+			}
 		}
+	}
+	if s.bus == nil {
+		return
+	}
+	data, err := json.Marshal(c)
+	if err == nil {
+		err = s.bus.Publish(ctx, ControlSubject(c.SessionID), data)
+	}
+	if err != nil {
+		s.log.Warn("room: publish control", "session", c.SessionID, "type", c.Type, "err", err)
 	}
 }

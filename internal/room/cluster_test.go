@@ -32,6 +32,11 @@ func TestTwoNodes(t *testing.T) {
 	hostB.waitFor("comment", textIs("来自A节点"))
 	bob.send(map[string]any{"type": "gift", "gift_id": 1})
 	alice.waitFor("gift", func(m map[string]any) bool { return num(m, "viewer_id") == bobID })
+	// Counters add up across nodes through the store: B's likes reach A's stats.
+	bob.send(map[string]any{"type": "like", "count": 7})
+	alice.send(map[string]any{"type": "like", "count": 3})
+	alice.waitFor("stats", func(m map[string]any) bool { return num(m, "likes") == 10 && num(m, "gift_value") == 100 })
+	bob.waitFor("stats", func(m map[string]any) bool { return num(m, "likes") == 10 && num(m, "comments") == 1 })
 
 	_, err := e.nodes[0].svc.Ban(context.Background(), e.tenant, e.session, bobID, "", e.host)
 	must(t, err)

@@ -23,6 +23,7 @@ const (
 type conn struct {
 	hub   *hub
 	ws    *websocket.Conn
+	nc    net.Conn // ws.NetConn(): data frames are written here directly
 	m     Member
 	staff bool
 
@@ -41,6 +42,9 @@ type conn struct {
 	since     int64 // unix ms from which watch time is not yet persisted
 	firstSeen bool
 
+	// Owned by whichever writer holds the connection (one at a time).
+	deadline int64 // unix nano of the socket's write deadline
+
 	// Owned by the read goroutine.
 	msgs, comments bucket
 	follower       bool
@@ -50,8 +54,14 @@ type conn struct {
 // writer pool. A full queue means the viewer does not keep up: it is dropped rather
 // than allowed to hold frames (and memory) for the room.
 func (c *conn) enqueue(f *frame) (schedule bool) {
+	return c.push(f, false)
+}
+
+// push queues f; last marks it as the final frame (the connection closes once it is
+// written and accepts nothing more).
+func (c *conn) push(f *frame, last bool) (schedule bool) {
 	c.mu.Lock()
-	if c.closed {
+	if c.closed || c.closeAfter {
 		c.mu.Unlock()
 		return false
 	}
@@ -63,6 +73,7 @@ func (c *conn) enqueue(f *frame) (schedule bool) {
 	}
 	c.q[(c.head+c.n)%sendQueueLen] = f
 	c.n++
+	c.closeAfter = last
 	schedule = !c.queued
 	c.queued = true
 	c.mu.Unlock()
@@ -79,13 +90,13 @@ func (c *conn) send(f *frame) {
 // sendJSON encodes v and sends it to this connection alone.
 func (c *conn) sendJSON(v any) { c.send(newFrame(mustJSON(v))) }
 
-// sendAndClose sends v, then closes the connection once it is written.
-func (c *conn) sendAndClose(v any) {
-	f := newFrame(mustJSON(v))
-	c.mu.Lock()
-	c.closeAfter = true
-	c.mu.Unlock()
-	c.send(f)
+// sendAndClose sends v as the last frame, then closes the connection once it is written.
+func (c *conn) sendAndClose(v any) { c.sendLast(newFrame(mustJSON(v))) }
+
+func (c *conn) sendLast(f *frame) {
+	if c.push(f, true) {
+		c.hub.svc.writers.push(c)
+	}
 }
 
 // flush writes every queued frame; it runs on a writer pool goroutine, one at a time
@@ -107,8 +118,16 @@ func (c *conn) flush() {
 		c.head = (c.head + 1) % sendQueueLen
 		c.n--
 		c.mu.Unlock()
-		c.ws.SetWriteDeadline(time.Now().Add(writeTimeout))
-		if err := c.ws.WritePreparedMessage(f.pm); err != nil {
+		// The frame goes straight to the socket in one Write, which the kernel
+		// serialises with gorilla's own control-frame writes (pong, close), so
+		// frames never interleave. The deadline is refreshed at most every half
+		// writeTimeout rather than per write: a stalled write still fails within
+		// writeTimeout, and most writes touch no timer.
+		if now := time.Now().UnixNano(); now > c.deadline-int64(writeTimeout/2) {
+			c.deadline = now + int64(writeTimeout)
+			_ = c.nc.SetWriteDeadline(time.Unix(0, c.deadline))
+		}
+		if _, err := c.nc.Write(f.data); err != nil {
 			if ne, ok := err.(net.Error); ok && ne.Timeout() {
 				c.hub.svc.metrics.slowDrops.Add(1) // the viewer stopped reading
 			}

@@ -131,4 +131,8 @@ type Control struct {
 	CommentID     int64  `json:"comment_id,omitempty"`
 	Until         int64  `json:"until,omitempty"` // unix ms
 	Text          string `json:"text,omitempty"`
+	// Node is set by the room engine on the moderation it fans out: the node that took
+	// the action has already applied it and ignores its own message. Empty from the
+	// live domain.
+	Node string `json:"node,omitempty"`
 }

@@ -9,23 +9,26 @@
 // coder/websocket keeps the 4 KiB bufio reader and writer of the hijacked HTTP
 // connection per socket and needs a context per read; gorilla lets the room choose a
 // 512-byte read buffer, share write buffers through a pool (so an idle socket holds
-// none) and write one PreparedMessage — framed once — to every socket. gws was the
-// other option; its asynchronous writes allocate a closure per socket per message,
-// which the fan-out path must not.
+// none), and hands over the raw connection so the room writes one frame — encoded
+// and framed once — to every socket with a single Write, while gorilla keeps the
+// handshake, reading, masking, control frames and close. gws was the other option;
+// its asynchronous writes allocate a closure per socket per message, which the
+// fan-out path must not.
 //
 // # Design
 //
 //   - A connection is one read goroutine (decode, validate, rate-limit, do the I/O
 //     lookups: gifts, follows, followers-only) and a ring of 16 shared frames. There
 //     is no write goroutine and no timer per connection: a fixed pool of writer
-//     goroutines (2×GOMAXPROCS) drains the rings of the connections that have frames,
-//     each write under a 2 s deadline. A viewer whose ring is full, or whose write
-//     fails or times out, is dropped; it never holds the room back.
+//     goroutines (16×GOMAXPROCS, at least 32) drains the rings of the connections that
+//     have frames, one connection at a time per writer, writing each pre-framed frame
+//     with a single Write under a 2 s deadline. A viewer whose ring is full, or whose
+//     write fails or times out, is dropped; it never holds the room back.
 //   - The hub goroutine is the only owner of the room's state: joins, leaves, mutes,
 //     bans, slow mode, banned words, the mic queue, counters. Messages reach it through
 //     a bounded inbox (a full inbox answers error{code:"busy"}); likes never do: the
 //     read goroutine adds them to an atomic counter the hub takes once per tick.
-//   - Each tick (Options.Tick, 100 ms) the hub hands the events it accepted to the
+//   - Each tick (Options.Tick, 100 ms; Options.BigTick, 150 ms, in a sampled room) the hub hands the events it accepted to the
 //     batched writer, one job per room; the writer commits the jobs of all rooms in one
 //     transaction, assigning ids. When the hub gets the job back it publishes the
 //     events to the other nodes and broadcasts them at once: one batch frame for the
@@ -82,7 +85,16 @@
 // Every node serving viewers of a session runs a hub for it. Hubs publish their
 // committed events and, every StatsEvery, their local online count on EventsSubject
 // (tagged with NodeID, so a node ignores its own); the others merge the events into
-// their next batch and add the counts (kept for 3×StatsEvery). Moderation goes
-// through ControlSubject, which every hub of the session, including the sender's,
-// applies.
+// their next batch and add the counts (kept for 3×StatsEvery). The other counters
+// (likes, comments, gifts, viewers…) add up through the store: each node writes its
+// increments and reads the totals back every StatsEvery, so another node's likes show
+// within about two seconds. Moderation is applied by the node that took it before
+// the API answers, and reaches the other nodes on ControlSubject.
+//
+// # Limits a load generator must respect
+//
+// Per connection: 20 messages a second (burst 40), of which 5 comments a second
+// (burst 5); likes count up to 100 per message. A benchmark sending 200 comments and
+// 2,000 likes a second therefore spreads them over at least 40 commenters and, at one
+// like per message, 100 likers (or sends like{count:n}).
 package room

@@ -37,12 +37,12 @@ func benchFanout(b *testing.B, n int) {
 		if err != nil {
 			return
 		}
-		joined <- &conn{hub: h, ws: ws, m: Member{Role: RoleViewer}}
+		joined <- &conn{hub: h, ws: ws, nc: ws.NetConn(), m: Member{Role: RoleViewer}}
 	}))
 	defer srv.Close()
-	var got atomic.Int64
+	got := make([]atomic.Int64, n)
 	url := "ws" + strings.TrimPrefix(srv.URL, "http")
-	for range n {
+	for k := range n {
 		c, _, err := websocket.DefaultDialer.Dial(url, nil)
 		if err != nil {
 			b.Fatal(err)
@@ -55,7 +55,7 @@ func benchFanout(b *testing.B, n int) {
 					return
 				}
 				_, _ = io.Copy(io.Discard, r)
-				got.Add(1)
+				got[k].Add(1)
 			}
 		}()
 		sc := <-joined
@@ -73,19 +73,27 @@ func benchFanout(b *testing.B, n int) {
 	start := time.Now()
 	for i := range b.N {
 		// Keep at most 8 frames in flight per connection so the queues never overflow.
-		for got.Load() < int64(n)*int64(i-8) {
-			time.Sleep(50 * time.Microsecond)
-		}
+		waitAll(b, s, got, int64(i-8))
 		f := newFrame(payload)
 		h.fanout(f, f)
 	}
-	for got.Load() < int64(n)*int64(b.N) {
-		time.Sleep(50 * time.Microsecond)
-	}
+	waitAll(b, s, got, int64(b.N))
 	el := time.Since(start)
 	b.ReportMetric(float64(n)*float64(b.N)*20/el.Seconds(), "comment-deliveries/s")
 	b.ReportMetric(float64(n)*float64(b.N)/el.Seconds(), "frames/s")
 	if d := s.metrics.slowDrops.Load(); d > 0 {
 		b.Fatalf("%d connections dropped as slow", d)
+	}
+}
+
+// waitAll waits until every client has read at least k frames.
+func waitAll(b *testing.B, s *Service, got []atomic.Int64, k int64) {
+	for i := range got {
+		for got[i].Load() < k {
+			if s.metrics.slowDrops.Load() > 0 {
+				b.Fatal("a connection was dropped as slow")
+			}
+			time.Sleep(20 * time.Microsecond)
+		}
 	}
 }

@@ -35,6 +35,7 @@ type hub struct {
 	partner     *partnerOut
 	conns       []*conn
 	sched       []*conn // scratch for fanout
+	staffN      int     // staff connections here
 	byViewer    map[int64][]*conn
 	seen        map[int64]bool // viewers who joined: true once persisted
 	unconfirmed int64          // seen but not yet persisted
@@ -61,6 +62,8 @@ type hub struct {
 	retries    int
 
 	nextStats, nextPresence time.Time
+	big                     bool // sampled: rounds every BigTick
+	statsOwed               bool // stats are due in the next broadcast
 	emptySince              time.Time
 	ending                  bool // the session ended: close once everything is flushed
 	reloadSoon              bool
@@ -127,6 +130,10 @@ func (h *hub) run() {
 		case f := <-h.calls:
 			f()
 		case <-t.C:
+			if big := h.online() > h.svc.opt.SampleAbove; big != h.big {
+				h.big = big
+				t.Reset(map[bool]time.Duration{false: h.svc.opt.Tick, true: h.svc.opt.BigTick}[big])
+			}
 			h.onTick()
 			if h.maybeClose() {
 				return
@@ -136,21 +143,27 @@ func (h *hub) run() {
 }
 
 // onTick takes the likes, sends due stats and persistence, and fans out what waits.
+// A sampled (big) room ticks every BigTick instead: fewer frames for every socket and
+// browser, for a little more latency. A round sends at most one frame per connection:
+// when a persistence job is in flight, its result's broadcast carries the stats too.
 func (h *hub) onTick() {
 	now := time.Now()
 	n := h.likes.Swap(0)
 	h.unsent.Likes += n
-	statsDue := !now.Before(h.nextStats)
-	if statsDue {
+	if !now.Before(h.nextStats) {
 		h.nextStats = now.Add(h.svc.opt.StatsEvery)
+		h.statsOwed = true
 		h.publishPresence()
 	}
 	if !now.Before(h.nextPresence) {
 		h.nextPresence = now.Add(h.svc.opt.PresenceEvery)
 		h.accrueAll()
 	}
-	h.persist(statsDue)
-	h.broadcast(statsDue)
+	h.persist(h.statsOwed)
+	if !h.busy {
+		h.broadcast(h.statsOwed)
+		h.statsOwed = false
+	}
 }
 
 // maybeClose ends the hub when nobody has been in the room for IdleClose (at once if

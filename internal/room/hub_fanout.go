@@ -47,6 +47,9 @@ func (h *hub) broadcast(withStats bool) {
 	for _, e := range h.out {
 		switch e.Kind {
 		case KindJoin, KindMicRequest, KindMicCancel:
+			if h.staffN == 0 {
+				continue // nobody here to prompt
+			}
 			if e.Kind != KindJoin {
 				sb.add(e.encode())
 				staffOnly = true
@@ -62,10 +65,12 @@ func (h *hub) broadcast(withStats bool) {
 			continue
 		}
 		enc := e.encode()
-		sb.add(enc)
-		for _, p := range prompts(e, large) {
-			sb.add(p)
-			staffOnly = true
+		if h.staffN > 0 {
+			sb.add(enc)
+			for _, p := range prompts(e, large) {
+				sb.add(p)
+				staffOnly = true
+			}
 		}
 		if sample && e.ordinary() {
 			if budget <= 0 {

@@ -2,6 +2,8 @@ package room
 
 import (
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // presenceUpd is what the next persistence job adds to a viewer's room_presence row.
@@ -66,7 +68,11 @@ func toSessionOut(in *SessionInfo) sessionOut {
 // welcome (session, member, stats, co-stream) and joins the fan-out.
 func (h *hub) onJoin(c *conn) {
 	info := h.info.Load()
-	if h.stopping != nil || h.ending || info.Status == "ended" {
+	if h.stopping != nil {
+		go c.closeWith(websocket.CloseGoingAway, "server restarting")
+		return
+	}
+	if h.ending || info.Status == "ended" {
 		c.sendJSON(simpleOut{Type: "ended"})
 		c.sendAndClose(errorOut{Type: "error", Code: "session_ended", Message: "this live has ended"})
 		return
@@ -81,7 +87,9 @@ func (h *hub) onJoin(c *conn) {
 	h.conns = append(h.conns, c)
 	w := welcomeOut{Type: "welcome", Session: toSessionOut(info), Stats: h.currentStats(), CoStream: h.partner,
 		Member: memberOut{Role: c.m.Role, ViewerID: v, UserID: c.m.UserID, Nickname: c.m.Nickname}}
-	if !c.staff {
+	if c.staff {
+		h.staffN++
+	} else {
 		if until := h.mutes[v]; until > now {
 			w.Member.MutedUntil = until
 		}
@@ -122,6 +130,7 @@ func (h *hub) onLeave(c *conn) {
 	h.conns[last] = nil
 	h.conns = h.conns[:last]
 	if c.staff {
+		h.staffN--
 		return
 	}
 	h.accrue(c, h.svc.now().UnixMilli())

@@ -97,15 +97,12 @@ func (h *hub) end() {
 	h.persist(true)
 	h.broadcast(true)
 	for _, c := range h.conns {
-		c.mu.Lock()
-		c.closeAfter = true
-		c.mu.Unlock()
-		c.send(endedCloser)
+		c.sendLast(endedCloser)
 	}
 }
 
-// endedCloser is an empty batch that makes sure each connection's queue is written
-// (and then closed) even when it had nothing else queued.
+// endedCloser is an empty batch queued last so that each connection closes once
+// everything before it (the ended event) is written.
 var endedCloser = newFrame([]byte(`{"type":"batch","events":[]}`))
 
 // lookupPartner loads the co-streaming partner session and announces it.

@@ -60,16 +60,14 @@ type jobResult struct {
 
 // persist hands the next job to the writer unless one is in flight (one per hub at a
 // time, so the counters read back are never ahead of or behind what the hub holds).
-func (h *hub) persist(stats bool) {
+// Counters are written every StatsEvery, at once when viewers joined (the distinct
+// count) and whenever the room is closing, empty or being flushed.
+func (h *hub) persist(statsDue bool) {
 	if h.busy {
 		return
 	}
 	if len(h.waiters) > 0 {
 		h.accrueAll()
-		stats = true
-	}
-	if h.stopping != nil || h.ending || len(h.conns) == 0 {
-		stats = true // closing or empty: write the counters now, not at the next stats tick
 	}
 	hasJoin := false
 	for _, e := range h.pending {
@@ -78,11 +76,12 @@ func (h *hub) persist(stats bool) {
 			break
 		}
 	}
-	stats = stats || hasJoin
-	if stats && h.unsent.zero() && !hasJoin && h.peak <= h.peakSaved && len(h.waiters) == 0 {
-		stats = false
-	}
-	if len(h.pending) == 0 && len(h.presence) == 0 && !stats && len(h.waiters) == 0 {
+	dirty := !h.unsent.zero() || hasJoin || h.peak > h.peakSaved
+	closing := h.stopping != nil || h.ending || len(h.conns) == 0
+	// With other nodes in the room, a stats tick also reads back the totals their
+	// increments changed, even with nothing to add here.
+	stats := (dirty && (statsDue || closing || hasJoin)) || (statsDue && len(h.remoteOn) > 0) || len(h.waiters) > 0
+	if len(h.pending) == 0 && len(h.presence) == 0 && !stats {
 		return
 	}
 	now := h.svc.now()
@@ -146,9 +145,10 @@ func (h *hub) onResult(r *jobResult) {
 	h.inflight = counters{}
 	h.publishEvents(j.events)
 	h.out = append(h.out, j.events...)
-	h.broadcast(false)
-	if len(h.pending) > 0 || len(h.waiters) > 0 {
-		h.persist(false)
+	h.broadcast(h.statsOwed)
+	h.statsOwed = false
+	if len(h.waiters) > 0 {
+		h.persist(false) // a flush is waiting; what came meanwhile waits for the next tick
 	}
 }
 
@@ -169,20 +169,28 @@ type persister struct {
 	store *db.DB
 	svc   *Service
 	jobs  chan *job
+	quit  chan struct{} // closed by Stop once the hubs are done
 	done  chan struct{}
 }
 
 func (p *persister) run() {
 	defer close(p.done)
-	for j := range p.jobs {
+	for {
+		var j *job
+		select {
+		case j = <-p.jobs:
+		case <-p.quit:
+			select {
+			case j = <-p.jobs: // finish what was queued before stopping
+			default:
+				return
+			}
+		}
 		batch := []*job{j}
 	more:
 		for len(batch) < 256 {
 			select {
-			case j2, ok := <-p.jobs:
-				if !ok {
-					break more
-				}
+			case j2 := <-p.jobs:
 				batch = append(batch, j2)
 			default:
 				break more

@@ -27,7 +27,10 @@ type Options struct {
 	Logger    *slog.Logger
 	NodeID    string // distinguishes this node's events on the bus [random]
 
-	Tick          time.Duration // batch and fan-out period [100 ms]
+	Tick time.Duration // batch and fan-out period [100 ms]
+	// BigTick is the period in a sampled room (above SampleAbove): fewer, fuller frames
+	// per viewer, so 10,000 sockets and browsers keep up [1.5×Tick].
+	BigTick       time.Duration
 	StatsEvery    time.Duration // stats push and counter persistence [1 s]
 	PresenceEvery time.Duration // watch time booked for connected viewers [30 s]
 	IdleClose     time.Duration // an empty room's hub closes after this [1 min]
@@ -98,6 +101,7 @@ func New(opt Options) *Service {
 		}
 	}
 	def(&opt.Tick, 100*time.Millisecond)
+	def(&opt.BigTick, opt.Tick*3/2)
 	def(&opt.StatsEvery, time.Second)
 	def(&opt.PresenceEvery, 30*time.Second)
 	def(&opt.IdleClose, time.Minute)
@@ -141,7 +145,7 @@ func (s *Service) Start(ctx context.Context) error {
 	}
 	s.started = true
 	s.writers = newWriterPool(s.opt.Writers)
-	s.persister = &persister{store: s.store, svc: s, jobs: make(chan *job, 1024), done: make(chan struct{})}
+	s.persister = &persister{store: s.store, svc: s, jobs: make(chan *job, 1024), quit: make(chan struct{}), done: make(chan struct{})}
 	go s.persister.run()
 	return nil
 }
@@ -174,7 +178,9 @@ func (s *Service) Stop(ctx context.Context) error {
 			errs = append(errs, ctx.Err())
 		}
 	}
-	close(s.persister.jobs)
+	// Never close jobs: a hub that did not stop in time may still send one (it then
+	// waits forever for an answer instead of panicking the process).
+	close(s.persister.quit)
 	select {
 	case <-s.persister.done:
 	case <-ctx.Done():

@@ -2,23 +2,27 @@ package room
 
 import (
 	"sync"
-
-	"github.com/gorilla/websocket"
 )
 
 // frame is one encoded server message, shared by every connection it is queued to:
-// the hub encodes a batch once and queues the same frame to ten thousand viewers.
-// gorilla's PreparedMessage builds the WebSocket framing once, on first write.
+// the hub encodes a batch once, frames it once (a server's text frame is a 2–10 byte
+// header and the unmasked payload) and queues the same bytes to ten thousand viewers.
 type frame struct {
-	pm *websocket.PreparedMessage
+	data []byte
 }
 
 func newFrame(payload []byte) *frame {
-	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, payload)
-	if err != nil {
-		panic("room: prepare frame: " + err.Error()) // only fails for compressed frames
+	n := len(payload)
+	var hdr []byte
+	switch {
+	case n <= 125:
+		hdr = []byte{0x81, byte(n)}
+	case n <= 0xFFFF:
+		hdr = []byte{0x81, 126, byte(n >> 8), byte(n)}
+	default:
+		hdr = []byte{0x81, 127, 0, 0, 0, 0, byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}
 	}
-	return &frame{pm: pm}
+	return &frame{data: append(hdr, payload...)}
 }
 
 // writerPool is a small, fixed set of goroutines that write queued frames to the

@@ -71,7 +71,7 @@ func (s *Service) ServeWS(w http.ResponseWriter, r *http.Request, sessionID int6
 		_ = ws.Close()
 		return nil
 	}
-	c := &conn{hub: h, ws: ws, m: m, staff: m.Role == RoleHost || m.Role == RoleModerator}
+	c := &conn{hub: h, ws: ws, nc: ws.NetConn(), m: m, staff: m.Role == RoleHost || m.Role == RoleModerator}
 	h.joins <- c // reserved by hubFor: the hub is running and will take it
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/siyu-live/siyu/internal/jobs"
 	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/org"
+	"github.com/siyu-live/siyu/internal/room"
 	"github.com/siyu-live/siyu/internal/web"
 	"github.com/siyu-live/siyu/internal/webhook"
 )
@@ -41,6 +42,7 @@ type Server struct {
 	Org      *org.Service
 	Webhooks *webhook.Service
 	Live     *live.Service
+	Rooms    *room.Service
 	API      *api.API
 	Web      *web.Console
 
@@ -81,8 +83,11 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 		LoginPerMinute: cfg.LoginPerMinute, Events: s.Webhooks})
 	s.Live = live.NewService(s.Store, live.Options{Now: opt.Now, Org: s.Org, Queue: s.Queue, Bus: s.Bus, Events: s.Webhooks,
 		PublicURL: cfg.PublicURL(), Logger: logger})
-	s.API = api.New(api.Deps{Config: cfg, Logger: logger, Store: s.Store, Org: s.Org, Webhooks: s.Webhooks, Live: s.Live, Ready: s.ready})
-	s.Web = web.New(web.Deps{Config: cfg, Logger: logger, Org: s.Org, Webhooks: s.Webhooks, API: s.API})
+	s.Rooms = room.New(room.Options{Store: s.Store, Bus: s.Bus, Directory: s.Live.Directory(), Now: opt.Now, Logger: logger})
+	s.Live.SetStatsFlusher(s.Rooms)
+	s.API = api.New(api.Deps{Config: cfg, Logger: logger, Store: s.Store, Org: s.Org, Webhooks: s.Webhooks, Live: s.Live,
+		Rooms: s.Rooms, Ready: s.ready})
+	s.Web = web.New(web.Deps{Config: cfg, Logger: logger, Org: s.Org, Webhooks: s.Webhooks, API: s.API, Live: s.Live})
 
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
@@ -122,11 +127,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	jobCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopJobs()
 	s.Queue.Start(jobCtx)
+	if err := s.Rooms.Start(jobCtx); err != nil {
+		s.close()
+		return fmt.Errorf("server: rooms: %w", err)
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(ln) }()
 	select {
 	case err := <-errc:
+		_ = s.Rooms.Stop(context.Background())
 		s.close()
 		return fmt.Errorf("server: %w", err)
 	case <-ctx.Done():
@@ -137,6 +147,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	err := s.http.Shutdown(sctx)
 	if err != nil {
 		s.Logger.Warn("in-flight requests did not finish in time", "err", err)
+	}
+	// WebSockets are hijacked, so Shutdown does not wait for them: the rooms close
+	// their viewers and persist everything accepted before the store closes.
+	if err := s.Rooms.Stop(sctx); err != nil {
+		s.Logger.Warn("rooms did not stop cleanly", "err", err)
 	}
 	s.close()
 	s.Logger.Info("stopped")

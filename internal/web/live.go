@@ -25,11 +25,12 @@ var liveStatuses = []string{live.StatusDraft, live.StatusScheduled, live.StatusL
 
 // liveListData is the session list.
 type liveListData struct {
-	Sessions []live.Session
-	Status   string
-	Statuses []string
-	Next     string
-	Manage   bool
+	Sessions     []live.Session
+	Reservations map[int64]int64 // per session
+	Status       string
+	Statuses     []string
+	Next         string
+	Manage       bool
 }
 
 func (c *Console) liveList(q *rq) error {
@@ -42,7 +43,13 @@ func (c *Console) liveList(q *rq) error {
 	if err != nil {
 		return err
 	}
-	q.render(http.StatusOK, "live_list", "nav.live", liveListData{Sessions: list, Status: status,
+	res := map[int64]int64{}
+	for _, s := range list {
+		if s.Status == live.StatusDraft || s.Status == live.StatusScheduled {
+			res[s.ID] = c.reservations(q, s)
+		}
+	}
+	q.render(http.StatusOK, "live_list", "nav.live", liveListData{Sessions: list, Reservations: res, Status: status,
 		Statuses: liveStatuses, Next: next, Manage: q.p.Can(org.PermSessionsManage)})
 	return nil
 }

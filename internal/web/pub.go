@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -74,8 +75,14 @@ func (c *Console) publicPage(h handler) http.Handler {
 // images, media and the stream's playlist and segment requests may come from any
 // http(s) origin, and the room's WebSocket goes to this host.
 func (q *rq) mediaCSP() string {
-	host := q.r.Host
+	ws := ""
+	if hostRe.MatchString(q.r.Host) { // never copy an odd Host header into the policy
+		ws = " ws://" + q.r.Host + " wss://" + q.r.Host
+	}
 	return "default-src 'self'; img-src 'self' data: https: http:; media-src 'self' blob: https: http:; " +
-		"connect-src 'self' ws://" + host + " wss://" + host + " https: http:; style-src 'self'; script-src 'self'; " +
+		"connect-src 'self'" + ws + " https: http:; style-src 'self'; script-src 'self'; " +
 		"frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 }
+
+// hostRe matches a plain host[:port] (names, IPv4 and bracketed IPv6).
+var hostRe = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$`)

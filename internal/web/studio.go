@@ -16,8 +16,6 @@ import (
 type studioData struct {
 	S      live.Session
 	Others []live.Session // the brand's other live sessions, for co-stream invitations
-	Gifts  []live.Gift
-	Icons  map[string]string
 	Manage bool
 	Boot   map[string]any
 	JS     map[string]string // the js.* texts for the page script
@@ -56,7 +54,7 @@ func (c *Console) studio(q *rq) error {
 	for _, g := range gifts {
 		giftIcon[g.ID] = g.Icon
 	}
-	d := studioData{S: s, Others: others, Gifts: gifts, Icons: giftIcons, Manage: q.p.Can(org.PermSessionsManage),
+	d := studioData{S: s, Others: others, Manage: q.p.Can(org.PermSessionsManage),
 		JS: c.jsCatalog(q.lang)}
 	d.Boot = map[string]any{
 		"session_id": s.ID, "title": s.Title, "status": s.Status, "interrupted": s.Interrupted,

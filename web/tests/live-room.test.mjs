@@ -5,7 +5,8 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, screenshot, pageText } from './helpers.mjs';
+import { chromium } from 'playwright-core';
+import { startServer, chromiumPath, screenshot as save, pageText } from './helpers.mjs';
 
 const HOST_EMAIL = 'host@demo.siyu';
 const PASSWORD = 'siyu-demo';
@@ -21,7 +22,12 @@ describe('live rooms', { timeout: 300_000 }, () => {
 
   before(async () => {
     server = await startServer();
-    browser = await launchBrowser();
+    // helpers.mjs's flags plus three that keep timers running in every viewer's window:
+    // several headless windows overlap, and Chromium throttles the occluded ones.
+    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--headless', '--no-sandbox',
+      '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows',
+      '--disable-renderer-backgrounding'] });
   });
 
   after(async () => {
@@ -45,6 +51,15 @@ describe('live rooms', { timeout: 300_000 }, () => {
     });
     page.on('dialog', (d) => d.accept());
     return page;
+  }
+
+  // Full-page screenshots from the top, so the console's sticky bars stay in place.
+  // Every screenshotted page is also checked for catalog keys that leaked untranslated.
+  async function screenshot(page, name) {
+    await page.evaluate(() => window.scrollTo(0, 0)).catch(() => {});
+    const leaked = (await pageText(page)).match(/\b(?:live|pub|js|err|flash)\.[a-z_]+(?:\.[a-z_]+)*\b/g);
+    assert.equal(leaked, null, `${name} shows untranslated catalog keys: ${leaked}`);
+    return save(page, name);
   }
 
   async function guarded(page, name, fn) {
@@ -110,7 +125,7 @@ describe('live rooms', { timeout: 300_000 }, () => {
       }
       await screenshot(page, 'console-live-detail');
       await page.goto(`${server.baseURL}/console/live/gifts`);
-      assert.ok((await pageText(page)).includes('跑车'));
+      await page.locator('[data-testid=gift-row][data-name="跑车"]').waitFor();
       await screenshot(page, 'console-live-gifts');
       assert.deepEqual(page.errors, []);
     });
@@ -178,16 +193,19 @@ describe('live rooms', { timeout: 300_000 }, () => {
       await host.locator('[data-testid=studio-comment]', { hasText: '加我微信' }).locator('[data-testid=banned-flag]').waitFor({ timeout: 10_000 });
 
       await a.click('[data-testid=follow]');
-      await screenshot(a, 'live-viewer');
-      await host.goto(`${server.baseURL}/discover`);
-      await host.locator('[data-testid=discover-live] [data-testid=dc-item]', { hasText: DEMO_TITLE }).waitFor();
-      await screenshot(host, 'live-discover');
-      await host.goto(`${server.baseURL}/console/live/${sessionId}/studio`);
-      await host.locator('[data-testid=conn][data-conn=open]').waitFor();
+      await comments(b).getByText('关注了主播').waitFor();
       await say(b, '主播讲讲尺码');
       const bComment = host.locator('[data-testid=studio-comment]', { hasText: '主播讲讲尺码' });
       await bComment.waitFor();
+      await screenshot(a, 'live-viewer');
       await screenshot(host, 'live-studio');
+
+      // The room is on the discovery page while it is live.
+      const disc = await host.context().newPage();
+      await disc.goto(`${server.baseURL}/discover`);
+      await disc.locator('[data-testid=discover-live] [data-testid=dc-item]', { hasText: DEMO_TITLE }).waitFor();
+      await screenshot(disc, 'live-discover');
+      await disc.close();
 
       // Mute A: A's next comment is refused with a visible notice, nobody sees it.
       const aComment = host.locator('[data-testid=studio-comment]', { hasText: '主播好美' });
@@ -197,6 +215,7 @@ describe('live rooms', { timeout: 300_000 }, () => {
       await a.locator('[data-testid=room-notice]', { hasText: '禁言' }).waitFor();
       await say(a, '我还能说话吗');
       await a.locator('[data-testid=room-notice]', { hasText: '禁言' }).waitFor();
+      await a.locator('#toast').waitFor({ state: 'hidden' });
       await screenshot(a, 'live-viewer-muted');
       await b.waitForTimeout(800);
       assert.equal(await comments(b).getByText('我还能说话吗').count(), 0, 'a muted comment reaches nobody');
@@ -222,6 +241,115 @@ describe('live rooms', { timeout: 300_000 }, () => {
       await b.locator('[data-testid=room-state]', { hasText: '直播已结束' }).waitFor();
       await screenshot(b, 'live-viewer-ended');
       assert.deepEqual([...host.errors, ...a.errors, ...b.errors], []);
+    });
+  });
+
+  it('reminders, phone verification, on-mic, announcements and co-streaming', { timeout: 180_000 }, async () => {
+    const api = async (method, path, token, body) => {
+      const res = await fetch(server.baseURL + path, { method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body) });
+      const data = res.status === 204 ? {} : await res.json();
+      assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
+      return data;
+    };
+    const { token } = await api('POST', '/api/v1/auth/login', undefined, { email: 'owner@demo.siyu', password: PASSWORD });
+    const at = new Date(Date.now() + 3 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const x = await api('POST', '/api/v1/sessions', token, { title: '周末宠粉专场', scheduled_at: at });
+    const y = await api('POST', '/api/v1/sessions', token, { title: '新品连麦直播', scheduled_at: at });
+
+    const host = await newPage('owner-studio');
+    const c = await newPage('viewer-c', { viewport: PHONE, mobile: true });
+    await guarded(c, 'live-extras', async () => {
+      // Reserve on the preview, then the start reminds the reserver in the room (bell).
+      await c.goto(`${server.baseURL}/live/s/${x.id}/preview`);
+      await c.click('[data-testid=reserve]');
+      await c.fill('[data-testid=nickname-input]', '追直播的丽丽');
+      await c.click('[data-testid=nickname-submit]');
+      await c.locator('[data-testid=reserve]', { hasText: '已预约' }).waitFor();
+      await api('POST', `/api/v1/sessions/${x.id}/start`, token);
+      await api('POST', `/api/v1/sessions/${y.id}/start`, token);
+      await c.goto(`${server.baseURL}/live/s/${x.id}`);
+      await c.waitForFunction(() => document.getElementById('room').dataset.state === 'live');
+      await c.locator('[data-testid=bell-badge]').waitFor({ timeout: 20_000 });
+      await c.click('[data-testid=bell]');
+      await c.locator('[data-testid=notes-sheet] li').first().waitFor();
+      await c.waitForTimeout(300); // the sheet slides in
+      await screenshot(c, 'live-viewer-notifications');
+      await c.click('[data-testid=notes-sheet] [data-close]');
+      await c.locator('[data-testid=bell-badge]').waitFor({ state: 'hidden' });
+
+      // The gift drawer.
+      await c.click('[data-testid=gift-open]');
+      await c.locator('[data-testid=gift-item]').first().click();
+      await c.waitForTimeout(300);
+      await screenshot(c, 'live-viewer-gifts');
+      await c.click('[data-testid=gift-drawer] [data-close]');
+
+      // Phone verification with the code from the sandbox SMS outbox.
+      await c.click('[data-testid=me]');
+      await c.fill('[data-testid=phone-input]', '13800138000');
+      await c.click('[data-testid=phone-send]');
+      let code = '';
+      for (let i = 0; i < 20 && !code; i++) {
+        const sms = await api('GET', '/api/v1/sandbox/sms?phone=13800138000', token);
+        const m = (sms.items || []).map((n) => (n.body || '').match(/\d{6}/)).find(Boolean);
+        if (m) code = m[0];
+        else await c.waitForTimeout(250);
+      }
+      assert.ok(code, 'the sandbox outbox has the code');
+      await c.fill('[data-testid=code-input]', code);
+      await c.locator('#toast').waitFor({ state: 'hidden' });
+      await screenshot(c, 'live-viewer-phone');
+      await c.click('[data-testid=phone-verify]');
+      await c.locator('[data-me-tag]', { hasText: '已验证手机' }).waitFor();
+      await c.locator('#toast').waitFor({ state: 'hidden' });
+      await screenshot(c, 'live-viewer-me');
+      await c.click('[data-testid=me-sheet] [data-close]');
+
+      // 上麦: the viewer asks, the host approves in the studio, the viewer is told.
+      await login(host, 'owner@demo.siyu');
+      await host.goto(`${server.baseURL}/console/live/${x.id}/studio`);
+      await host.locator('[data-testid=conn][data-conn=open]').waitFor();
+      await c.click('[data-testid=mic]');
+      await host.locator('[data-testid=mic-row]', { hasText: '追直播的丽丽' }).waitFor();
+      await host.click('[data-testid=mic-approve]');
+      await c.locator('#toast', { hasText: '主播同意了你的上麦申请' }).waitFor();
+
+      // A pinned announcement reaches the room.
+      await host.fill('#st-ann', '新公告：满 199 包邮，今晚 9 点抽奖');
+      await host.click('[data-testid=announce-pin]');
+      await c.locator('[data-testid=announcement]', { hasText: '满 199 包邮' }).waitFor();
+
+      // Followers-only chat: a viewer who does not follow is told how to comment.
+      await host.locator('[data-followers]').check();
+      await host.locator('#toast', { hasText: '已保存' }).waitFor();
+      await c.waitForTimeout(300);
+      await say(c, '我能评论吗');
+      await c.locator('[data-testid=room-notice]', { hasText: '关注后就能发言' }).waitFor();
+      await host.locator('[data-followers]').uncheck();
+
+      // Co-streaming: invite the brand's other live, accept there, both rooms pair up.
+      const other = await host.context().newPage();
+      other.errors = [];
+      other.on('pageerror', (err) => other.errors.push(`other studio: ${err.message}`));
+      await other.goto(`${server.baseURL}/console/live/${y.id}/studio`);
+      await other.locator('[data-testid=conn][data-conn=open]').waitFor();
+      await host.selectOption('#st-partner', String(y.id));
+      await host.click('[data-testid=costream-invite]');
+      await other.locator('[data-testid=costream-accept]').click();
+      await host.locator('[data-partner-pane]').waitFor({ state: 'visible' });
+      await other.locator('[data-partner-pane]').waitFor({ state: 'visible' });
+      await c.locator('[data-pair]').waitFor({ state: 'visible' });
+      await screenshot(host, 'live-studio-costream');
+      await screenshot(c, 'live-viewer-costream');
+
+      // An interrupted stream: viewers see that the host stepped away, then the show again.
+      await api('POST', `/api/v1/sessions/${x.id}/interrupt`, token);
+      await c.locator('[data-testid=room-state]', { hasText: '主播暂时离开' }).waitFor();
+      await screenshot(c, 'live-viewer-interrupted');
+      await api('POST', `/api/v1/sessions/${x.id}/resume`, token);
+      await c.locator('[data-testid=room-state]').waitFor({ state: 'hidden' });
+      assert.deepEqual([...host.errors, ...c.errors, ...other.errors], []);
     });
   });
 

@@ -22,10 +22,11 @@ export function t(key, ...args) {
 
 /** Error carrying the API's error code ("muted", "not_found", …) and HTTP status. */
 export class APIError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, field) {
     super(message || code || ('HTTP ' + status));
     this.status = status;
     this.code = code || '';
+    this.field = field || '';
   }
 }
 
@@ -51,7 +52,7 @@ export async function api(path, opts = {}) {
   try { data = await res.json(); } catch { /* not JSON */ }
   if (!res.ok) {
     const e = data && data.error ? data.error : {};
-    throw new APIError(res.status, e.code || '', e.message || '');
+    throw new APIError(res.status, e.code || '', e.message || '', e.field || '');
   }
   return data;
 }
@@ -59,8 +60,9 @@ export async function api(path, opts = {}) {
 /** A user-facing message for an API error: a catalog text per code, else the server's. */
 export function errText(err) {
   if (!err) return '';
-  const key = 'js.err.' + (err.code || '');
-  if (err.code && catalog[key] != null) return t(key);
+  for (const key of ['js.err.' + err.code + '.' + err.field, 'js.err.' + err.code]) {
+    if (err.code && catalog[key] != null) return t(key);
+  }
   return err.message || t('js.err.generic');
 }
 
@@ -173,6 +175,14 @@ export function fmtWhen(iso) {
     return d.toLocaleString('en-US', { month: 'short', day: 'numeric' }) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes());
   }
   return (d.getMonth() + 1) + '月' + d.getDate() + '日 ' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+}
+
+/** An instant as "20:05" when it is today, else as fmtWhen does. */
+export function fmtSoon(iso) {
+  const d = new Date(iso);
+  if (isNaN(d)) return '';
+  if (d.toDateString() === new Date().toDateString()) return pad(d.getHours()) + ':' + pad(d.getMinutes());
+  return fmtWhen(iso);
 }
 
 /** Time left until iso as "2天 03:04:05" / "03:04:05"; "" once it has passed. */

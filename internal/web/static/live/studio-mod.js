@@ -91,7 +91,7 @@ export class Moderation {
    * Loads the latest comments once (so a reloaded studio keeps its history), then polls
    * for comments the filter held back: staff see them flagged.
    */
-  startPolling() {
+  startPolling(repeat) {
     let first = true;
     const poll = async () => {
       if (!this.pollOK) return;
@@ -104,11 +104,11 @@ export class Moderation {
         });
         first = false;
       } catch (e) {
-        if (e.status === 404 || e.status === 405 || e.status === 403) this.pollOK = false;
+        if ([401, 403, 404, 405].includes(e.status)) this.pollOK = false;
       }
     };
     poll();
-    setInterval(poll, 2000);
+    if (repeat) setInterval(poll, 2000);
   }
 }
 

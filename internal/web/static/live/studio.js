@@ -237,6 +237,8 @@ function onEvent(m) {
       }
       break;
     case 'ended':
+      if (shown.status === 'ended') break;
+      shown.status = 'ended';
       toast(t('js.state.ended'));
       setTimeout(() => location.reload(), 1200);
       break;
@@ -253,8 +255,13 @@ function onEvent(m) {
     toast(e.message, 8000);
     return;
   }
+  if (boot.status === 'ended') {
+    setConn('closed'); // the show is over: its comments stay readable, the room is closed
+    mod.startPolling(false);
+    return;
+  }
   socket = new RoomSocket(sid, tok, { onEvent, onState: setConn });
   socket.open();
-  mod.startPolling();
+  mod.startPolling(true);
   loadMics();
 })();

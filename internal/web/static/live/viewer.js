@@ -3,7 +3,7 @@
 // for attribution); the viewer's token is kept in localStorage per session, then the
 // room WebSocket drives everything: comments, likes, gifts, stats, state changes.
 
-import { api, APIError, jsonData, t, RoomSocket, fmtNum, fmtWhen, fmtCountdown, el, icon, toast, copyText, errText, attachVideo } from './common.js';
+import { api, APIError, jsonData, t, RoomSocket, fmtNum, fmtWhen, fmtSoon, fmtCountdown, el, icon, toast, copyText, errText, attachVideo, initial } from './common.js';
 import { CommentList, heart, Layers, Notice, giftPic } from './ui.js';
 import { setupMe, setupNotifications } from './viewer-me.js';
 
@@ -150,7 +150,7 @@ function renderCard(view) {
   } else if (view === 'ended') {
     head('stop', t('js.state.ended'), t('js.state.ended.text', ss.host_name || boot.host_name));
     const st = state.stats;
-    card.append(el('div', { class: 'state-stats' },
+    if (state.statsSeen) card.append(el('div', { class: 'state-stats' },
       el('div', {}, el('b', { text: fmtNum(st.viewers) }), el('span', { text: t('js.stat.viewers') })),
       el('div', {}, el('b', { text: fmtNum(Math.max(st.likes, state.shownLikes)) }), el('span', { text: t('js.stat.likes') })),
       el('div', {}, el('b', { text: fmtNum(st.comments) }), el('span', { text: t('js.stat.comments') }))));
@@ -171,11 +171,16 @@ async function nextShow(card) {
     const d = await api('/api/v1/discover');
     const next = (d.upcoming || []).find((r) => r.brand === boot.brand && r.session_id !== sid);
     if (!next || !card.isConnected || root.dataset.state !== 'ended') return;
-    const btn = el('button', { type: 'button', class: 'pbtn pbtn-sm', 'data-testid': 'next-reserve' }, el('span', { text: t('js.reserve_next') }));
+    // With an identity the reservation happens here; without one (a visitor who came
+    // after the end cannot join this session any more) the next show's preview page
+    // takes them through it.
+    const btn = state.me
+      ? el('button', { type: 'button', class: 'pbtn pbtn-sm', 'data-testid': 'next-reserve' }, el('span', { text: t('js.reserve_next') }))
+      : el('a', { class: 'pbtn pbtn-sm', href: `/live/s/${next.session_id}/preview`, 'data-testid': 'next-reserve' }, el('span', { text: t('js.reserve_next') }));
     card.append(el('div', { class: 'next-card', 'data-testid': 'next-show' },
       el('h3', { text: t('js.next_show') + ' · ' + next.title }),
       el('p', { text: next.scheduled_at ? t('js.state.scheduled_at', next.host_name, fmtWhen(next.scheduled_at)) : next.host_name }), btn));
-    btn.addEventListener('click', () => reserve(next.session_id, btn));
+    if (state.me) btn.addEventListener('click', () => reserve(next.session_id, btn));
   } catch { /* no next show to offer */ }
 }
 
@@ -207,16 +212,29 @@ function renderPair() {
   detachPair = [];
   const p = state.partner;
   const live = root.dataset.state === 'live';
-  if (!p || !live) { pair.hidden = true; return; }
+  if (!p || !live) {
+    pair.hidden = true;
+    delete root.dataset.paired;
+    return;
+  }
   pair.hidden = false;
-  $('[data-pair-l]').textContent = state.session.host_name || boot.host_name;
+  root.dataset.paired = '1';
+  const self = state.session.host_name || boot.host_name;
+  $('[data-pair-l]').textContent = self;
   $('[data-pair-r]').textContent = p.host_name || p.title || '';
-  detachPair.push(attachVideo($('[data-pair-self]'), state.session.video_url));
-  detachPair.push(attachVideo($('[data-pair-partner]'), p.video_url));
+  $('[data-pair-av-r]').textContent = initial(p.host_name || p.title);
+  const pane = (sel, url) => {
+    const v = $(sel);
+    v.hidden = !url;
+    if (url) detachPair.push(attachVideo(v, url));
+  };
+  pane('[data-pair-self]', state.session.video_url);
+  pane('[data-pair-partner]', p.video_url);
 }
 
 function setStats(st) {
   Object.assign(state.stats, st);
+  state.statsSeen = true;
   $('[data-online]').textContent = fmtNum(st.online);
   state.shownLikes = Math.max(state.shownLikes, (st.likes || 0) + state.pendingLikes);
   renderLikes();
@@ -230,7 +248,7 @@ function renderLikes() {
 function setMuted(until) {
   state.mutedUntil = until || 0;
   if (until && until > Date.now()) {
-    notice.show(t('js.muted', fmtWhen(new Date(until).toISOString())), 'error');
+    notice.show(t('js.muted', fmtSoon(new Date(until).toISOString())), 'error');
     setTimeout(() => { if (Date.now() >= state.mutedUntil) { notice.hide(); state.mutedUntil = 0; } }, until - Date.now() + 500);
   }
 }
@@ -239,7 +257,7 @@ function goneFor(kind) {
   state.gone = kind;
   root.classList.add('gone');
   $('[data-testid=comment-input]').disabled = true;
-  notice.show(kind === 'banned' ? t('js.state.banned.text') : t('js.state.kicked.text'), 'error');
+  notice.hide(); // the card in the middle says it
   setState({});
 }
 
@@ -321,7 +339,7 @@ function onError(m) {
   switch (m.code) {
     case 'muted':
       setMuted(m.until || Date.now() + (m.remaining || 60) * 1000);
-      notice.show(t('js.muted_refused', m.until ? fmtWhen(new Date(m.until).toISOString()) : ''), 'error');
+      notice.show(t('js.muted_refused', m.until ? fmtSoon(new Date(m.until).toISOString()) : ''), 'error');
       break;
     case 'slow_mode':
       notice.show(t('js.slow_mode', m.remaining || 1), 'info', 3000);
@@ -358,7 +376,7 @@ function connect() {
         if (!state.mutedUntil && !state.gone) notice.hide();
         return;
       }
-      if (s !== 'reconnecting') return;
+      if (s !== 'reconnecting' || state.gone) return;
       if (!state.notOpen) notice.show(t('js.reconnecting'), 'info');
       // A refused upgrade (a token the server no longer knows) looks like any drop to
       // a browser: after a few, ask the API who we are and start over if nobody.
@@ -385,7 +403,7 @@ $('[data-say]').addEventListener('submit', (ev) => {
   if (!state.me) { askNickname(); return; }
   if (state.gone) return;
   if (state.mutedUntil > Date.now()) {
-    notice.show(t('js.muted_refused', fmtWhen(new Date(state.mutedUntil).toISOString())), 'error');
+    notice.show(t('js.muted_refused', fmtSoon(new Date(state.mutedUntil).toISOString())), 'error');
     return;
   }
   socket.send({ type: 'comment', text });
@@ -499,6 +517,7 @@ $('[data-me]').addEventListener('click', () => {
 
 setState({});
 (async () => {
+  if (!state.me && boot.status === 'ended') return; // nothing to join: the card says it is over
   if (!state.me) { askNickname(); return; }
   if (!(await checkIdentity())) {
     store.clear();
