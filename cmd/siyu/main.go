@@ -9,7 +9,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -160,7 +159,8 @@ func (c *benchRoomCmd) Run() error {
 		return err
 	}
 	_, err = loadgen.RunRoomBench(context.Background(), loadgen.RoomOptions{Exe: exe, Report: c.Report,
-		Command: "siyu bench room " + strings.Join(os.Args[3:], " "), RoomClientOptions: c.options()}, os.Stdout)
+		Command: fmt.Sprintf("siyu bench room --viewers %d --senders %d --likers %d --comments %d --likes %d --duration %s",
+			c.Viewers, c.Senders, c.Likers, c.Comments, c.Likes, c.Duration), RoomClientOptions: c.options()}, os.Stdout)
 	return err
 }
 

@@ -30,6 +30,9 @@ type Config struct {
 	LoginPerMinute  int           `name:"login-per-minute" env:"SIYU_LOGIN_PER_MINUTE" default:"10" help:"Login attempts allowed per minute per e-mail and per client address."`
 	APIPerSecond    int           `name:"api-per-second" env:"SIYU_API_PER_SECOND" default:"50" help:"Sustained API requests per second per staff account (bursts of 4x)."`
 	FontPath        string        `name:"font-path" env:"SIYU_FONT_PATH" default:"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc" help:"CJK font used to render posters."`
+	RoomTick        time.Duration `name:"room-tick" env:"SIYU_ROOM_TICK" default:"100ms" help:"How often a live room sends its batched events."`
+	RoomBigTick     time.Duration `name:"room-big-tick" env:"SIYU_ROOM_BIG_TICK" default:"150ms" help:"Batch period of a room above the sampling size (fewer, fuller frames)."`
+	RoomSampleAbove int           `name:"room-sample-above" env:"SIYU_ROOM_SAMPLE_ABOVE" default:"2000" help:"Online viewers above which ordinary comments are sampled for viewers."`
 	WebhookPrivate  bool          `name:"webhook-allow-private" env:"SIYU_WEBHOOK_ALLOW_PRIVATE" help:"Let webhooks post to loopback and private-network addresses (single-brand intranet installs, tests)."`
 	Demo            bool          `name:"demo" env:"SIYU_DEMO" help:"Seed the Demo Brand tenant (idempotent)."`
 }
@@ -39,7 +42,7 @@ type Config struct {
 var Vars = []string{
 	"SIYU_ADDR", "SIYU_DATA", "SIYU_DB", "SIYU_NATS_URL", "SIYU_BASE_URL", "SIYU_LOG_LEVEL",
 	"SIYU_MAX_BODY_BYTES", "SIYU_SHUTDOWN_TIMEOUT", "SIYU_SESSION_TTL", "SIYU_LOGIN_PER_MINUTE",
-	"SIYU_API_PER_SECOND", "SIYU_FONT_PATH", "SIYU_WEBHOOK_ALLOW_PRIVATE", "SIYU_DEMO",
+	"SIYU_API_PER_SECOND", "SIYU_FONT_PATH", "SIYU_ROOM_TICK", "SIYU_ROOM_BIG_TICK", "SIYU_ROOM_SAMPLE_ABOVE", "SIYU_WEBHOOK_ALLOW_PRIVATE", "SIYU_DEMO",
 	// Test-only switches, read by test helpers.
 	"SIYU_TEST_POSTGRES", "SIYU_TEST_NATS",
 }
@@ -101,6 +104,15 @@ func (c *Config) Validate() error {
 	if c.APIPerSecond < 1 || c.APIPerSecond > 1000000 {
 		return fmt.Errorf("SIYU_API_PER_SECOND/--api-per-second must be between 1 and 1000000, got %d", c.APIPerSecond)
 	}
+	if c.RoomTick < 10*time.Millisecond || c.RoomTick > 5*time.Second {
+		return fmt.Errorf("SIYU_ROOM_TICK/--room-tick must be between 10ms and 5s, got %s", c.RoomTick)
+	}
+	if c.RoomBigTick < c.RoomTick || c.RoomBigTick > 5*time.Second {
+		return fmt.Errorf("SIYU_ROOM_BIG_TICK/--room-big-tick must be between SIYU_ROOM_TICK and 5s, got %s", c.RoomBigTick)
+	}
+	if c.RoomSampleAbove < 10 || c.RoomSampleAbove > 10000000 {
+		return fmt.Errorf("SIYU_ROOM_SAMPLE_ABOVE/--room-sample-above must be between 10 and 10000000, got %d", c.RoomSampleAbove)
+	}
 	return nil
 }
 
@@ -130,7 +142,7 @@ func Defaults() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", Data: "./data", LogLevel: "info", MaxBodyBytes: 1 << 20,
 		ShutdownTimeout: 15 * time.Second, SessionTTL: 12 * time.Hour, LoginPerMinute: 10,
-		APIPerSecond: 50, FontPath: "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+		APIPerSecond: 50, RoomTick: 100 * time.Millisecond, RoomBigTick: 150 * time.Millisecond, RoomSampleAbove: 2000, FontPath: "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
 	}
 }
 

@@ -14,8 +14,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/coder/websocket"
 )
 
 // RoomClientOptions drive the viewer process of `siyu bench room`.
@@ -50,7 +48,7 @@ type RoomClientResult struct {
 }
 
 type benchViewer struct {
-	conn      *websocket.Conn
+	conn      *wsConn
 	id        int64
 	sample    bool
 	sender    bool
@@ -61,6 +59,7 @@ type benchViewer struct {
 }
 
 var (
+	likeMsg       = []byte(`{"type":"like","count":1}`)
 	commentMarker = []byte(`"type":"comment"`)
 	benchPrefix   = []byte(`"text":"b:`)
 )
@@ -95,7 +94,7 @@ func RunRoomClients(ctx context.Context, opt RoomClientOptions, in io.Reader, ou
 	raw, _ := json.Marshal(res)
 	fmt.Fprintf(out, "result %s\n", raw)
 	for _, v := range viewers {
-		v.conn.Close(websocket.StatusNormalClosure, "bench done")
+		v.conn.close()
 	}
 	return nil
 }
@@ -151,13 +150,12 @@ func connectViewers(ctx context.Context, opt RoomClientOptions, tokens []string,
 					return
 				}
 				dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-				conn, _, err := websocket.Dial(dctx, wsURL+tokens[i], nil)
+				conn, err := dialWS(dctx, wsURL+tokens[i])
 				cancel()
 				if err != nil {
 					failed.Add(1)
 					continue
 				}
-				conn.SetReadLimit(1 << 22)
 				viewers[i] = &benchViewer{conn: conn, id: ids[i], sample: i < opt.Sample, sender: i < opt.Senders}
 			}
 		}()
@@ -198,7 +196,7 @@ func driveRoom(ctx context.Context, opt RoomClientOptions, viewers []*benchViewe
 			v.sent[at] = struct{}{}
 			v.sentMu.Unlock()
 			msg := []byte(`{"type":"comment","text":"b:` + strconv.FormatInt(at, 10) + `"}`)
-			if v.conn.Write(runCtx, websocket.MessageText, msg) == nil {
+			if v.conn.writeText(msg) == nil {
 				commentsSent.Add(1)
 				ownSent.Add(1)
 			}
@@ -209,7 +207,7 @@ func driveRoom(ctx context.Context, opt RoomClientOptions, viewers []*benchViewe
 		likers := min(opt.Likers, len(viewers))
 		pace(runCtx, opt.LikesPerSec, func(n int64) {
 			v := viewers[len(viewers)-1-int(n)%likers]
-			if v.conn.Write(runCtx, websocket.MessageText, []byte(`{"type":"like","count":1}`)) == nil {
+			if v.conn.writeText(likeMsg) == nil {
 				likesSent.Add(1)
 			}
 		})
@@ -219,7 +217,7 @@ func driveRoom(ctx context.Context, opt RoomClientOptions, viewers []*benchViewe
 	time.Sleep(time.Second) // let the last ticks arrive
 	stopReading()
 	for _, v := range viewers {
-		v.conn.CloseNow()
+		v.conn.conn.Close()
 	}
 	readers.Wait()
 
@@ -267,7 +265,7 @@ func pace(ctx context.Context, rate int, send func(n int64)) {
 
 func (v *benchViewer) read(ctx context.Context, deliveries, frames, dropped *atomic.Int64) {
 	for {
-		_, data, err := v.conn.Read(ctx)
+		data, err := v.conn.readMessage()
 		if err != nil {
 			if ctx.Err() == nil {
 				dropped.Add(1)

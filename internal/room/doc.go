@@ -28,7 +28,7 @@
 //     bans, slow mode, banned words, the mic queue, counters. Messages reach it through
 //     a bounded inbox (a full inbox answers error{code:"busy"}); likes never do: the
 //     read goroutine adds them to an atomic counter the hub takes once per tick.
-//   - Each tick (Options.Tick, 100 ms; Options.BigTick, 250 ms, in a sampled room)
+//   - Each tick (Options.Tick, 100 ms; Options.BigTick, 150 ms, in a sampled room)
 //     the hub hands the events it accepted to the batched writer, one job per room;
 //     the writer commits the jobs of all rooms in one transaction, assigning ids. When the hub gets the job back it publishes the
 //     events to the other nodes and broadcasts them at once: one batch frame for the

@@ -29,10 +29,10 @@ type Options struct {
 
 	Tick time.Duration // batch and fan-out period [100 ms]
 	// BigTick is the period in a sampled room (above SampleAbove): fewer, fuller frames
-	// per viewer, so 10,000 sockets and browsers keep up [2.5×Tick]. Measured with
-	// `siyu bench room` (10,000 viewers, 2 shared cores): 250 ms gave p99 265 ms,
-	// 200 ms 477 ms and 150 ms seconds, because the viewers' side (browsers, or the
-	// load generator) then receives more frames a second than it can read.
+	// per viewer, so 10,000 sockets and phones keep up [1.5×Tick]. Measured with
+	// `siyu bench room` (10,000 viewers, 2 cores shared with the viewer process, lean
+	// load-generator client): 100 ms gave p99 224 ms at 1.98M deliveries/s, 150 ms p99
+	// 160 ms at 1.33M/s, 250 ms p99 257 ms (fan-out time then adds to a longer wait).
 	BigTick       time.Duration
 	StatsEvery    time.Duration // stats push and counter persistence [1 s]
 	PresenceEvery time.Duration // watch time booked for connected viewers [30 s]
@@ -104,7 +104,7 @@ func New(opt Options) *Service {
 		}
 	}
 	def(&opt.Tick, 100*time.Millisecond)
-	def(&opt.BigTick, opt.Tick*5/2)
+	def(&opt.BigTick, opt.Tick*3/2)
 	def(&opt.StatsEvery, time.Second)
 	def(&opt.PresenceEvery, 30*time.Second)
 	def(&opt.IdleClose, time.Minute)

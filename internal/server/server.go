@@ -83,7 +83,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 		LoginPerMinute: cfg.LoginPerMinute, Events: s.Webhooks})
 	s.Live = live.NewService(s.Store, live.Options{Now: opt.Now, Org: s.Org, Queue: s.Queue, Bus: s.Bus, Events: s.Webhooks,
 		PublicURL: cfg.PublicURL(), Logger: logger})
-	s.Rooms = room.New(room.Options{Store: s.Store, Bus: s.Bus, Directory: s.Live.Directory(), Now: opt.Now, Logger: logger})
+	s.Rooms = room.New(room.Options{Store: s.Store, Bus: s.Bus, Directory: s.Live.Directory(), Now: opt.Now, Logger: logger,
+		Tick: cfg.RoomTick, BigTick: cfg.RoomBigTick, SampleAbove: cfg.RoomSampleAbove})
 	s.Live.SetStatsFlusher(s.Rooms)
 	s.API = api.New(api.Deps{Config: cfg, Logger: logger, Store: s.Store, Org: s.Org, Webhooks: s.Webhooks, Live: s.Live,
 		Rooms: s.Rooms, Ready: s.ready})
