@@ -27,6 +27,7 @@ type cli struct {
 	Migrate migrateCmd `cmd:"" help:"Apply database migrations and exit."`
 	Backup  backupCmd  `cmd:"" help:"Write a consistent online copy of the SQLite database to a file."`
 	Bench   benchCmd   `cmd:"" help:"Run a benchmark and append its results to docs/benchmarks.md."`
+	Lottery lotteryCmd `cmd:"" help:"Provably fair lotteries: verify a draw."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 
@@ -66,7 +67,7 @@ func (c *serveCmd) Run() error {
 		return err
 	}
 	if c.Demo {
-		if err := demo.Seed(ctx, srv.Org, srv.Live); err != nil {
+		if err := demo.Seed(ctx, srv.Org, srv.Live, srv.Commerce); err != nil {
 			srv.Close()
 			return err
 		}
@@ -131,6 +132,9 @@ func (c *backupCmd) Run() error {
 type benchCmd struct {
 	Room        benchRoomCmd        `cmd:"" help:"Real-time room: N viewers, comments and likes; delivery rate, latency, memory per viewer."`
 	RoomClients benchRoomClientsCmd `cmd:"" hidden:"" help:"The viewer process of 'bench room' (internal)."`
+	// Red envelopes (cmd/siyu/promo.go).
+	RedEnvelope        benchEnvelopeCmd        `cmd:"" name:"redenvelope" help:"Red envelopes: N viewers grab at once; grabs/s, latency, and the money reconciled to the fen."`
+	RedEnvelopeClients benchEnvelopeClientsCmd `cmd:"" name:"redenvelope-clients" hidden:"" help:"The viewer process of 'bench redenvelope' (internal)."`
 }
 
 type roomLoadFlags struct {

@@ -11,10 +11,12 @@ import (
 	"strings"
 
 	"github.com/siyu-live/siyu"
+	"github.com/siyu-live/siyu/internal/commerce"
 	"github.com/siyu-live/siyu/internal/config"
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/org"
+	"github.com/siyu-live/siyu/internal/promo"
 	"github.com/siyu-live/siyu/internal/ratelimit"
 	"github.com/siyu-live/siyu/internal/room"
 	"github.com/siyu-live/siyu/internal/webhook"
@@ -29,6 +31,8 @@ type Deps struct {
 	Webhooks *webhook.Service
 	Live     *live.Service
 	Rooms    *room.Service
+	Promo    *promo.Service // red envelopes and lotteries
+	Commerce *commerce.Service
 	Metrics  *Metrics
 	// Ready reports whether the node can serve (store and bus reachable) for /healthz.
 	Ready func(ctx context.Context) error

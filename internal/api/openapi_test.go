@@ -44,4 +44,23 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	if signup.RequestBody == nil || signup.Responses.Status(201) == nil {
 		t.Fatal("POST /api/v1/tenants lacks its request body or 201 answer")
 	}
+	// Fields the live pages read are in the answer schemas.
+	for schema, fields := range map[string][]string{
+		"LiveSession":     {"reservations", "next_session"},
+		"LivePreview":     {"reservations", "next_session", "final_stats"},
+		"LiveNextSession": {"id", "title", "scheduled_at", "preview_url"},
+		"LivePublicStats": {"viewers", "likes", "peak_online"},
+		"LiveRanked":      {"online"},
+	} {
+		ref := doc.Components.Schemas[schema]
+		if ref == nil || ref.Value == nil {
+			t.Errorf("schema %s is missing", schema)
+			continue
+		}
+		for _, f := range fields {
+			if ref.Value.Properties[f] == nil {
+				t.Errorf("schema %s lacks %s", schema, f)
+			}
+		}
+	}
 }

@@ -49,7 +49,14 @@ func TestRoomOverAPI(t *testing.T) {
 		}
 	}
 	alice.send(map[string]any{"type": "comment", "text": "加我微 信"})
-	alice.waitFor("comment", func(m map[string]any) bool { return m["text"] == "加我微 信" })
+	if ev := alice.waitFor("comment", func(m map[string]any) bool { return m["text"] == "加我微 信" }); ev["hidden"] != nil {
+		t.Fatalf("the sender must not notice their comment was held back: %v", ev)
+	}
+	// The host gets it at once, flagged, so the studio needs no polling.
+	if ev := host.waitFor("comment", func(m map[string]any) bool { return m["text"] == "加我微 信" }); ev["hidden"] != true ||
+		ev["hidden_reason"] != "banned_word" || int64(ev["viewer_id"].(float64)) != aliceID {
+		t.Fatalf("the host's copy of a held-back comment: %v", ev)
+	}
 	bob.send(map[string]any{"type": "comment", "text": "after"})
 	if ev := alice.waitFor("comment", nil); ev["text"] != "after" {
 		t.Fatalf("a banned comment reached another viewer: %v", ev)

@@ -14,6 +14,8 @@ func (a *API) Routes() []Route {
 	routes := a.platformRoutes()
 	routes = append(routes, a.liveRoutes()...)
 	routes = append(routes, a.roomRoutes()...)
+	routes = append(routes, a.commerceRoutes()...)
+	routes = append(routes, a.promoRoutes()...)
 	return routes
 }
 

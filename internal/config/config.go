@@ -33,6 +33,7 @@ type Config struct {
 	RoomTick        time.Duration `name:"room-tick" env:"SIYU_ROOM_TICK" default:"100ms" help:"How often a live room sends its batched events."`
 	RoomBigTick     time.Duration `name:"room-big-tick" env:"SIYU_ROOM_BIG_TICK" default:"150ms" help:"Batch period of a room above the sampling size (fewer, fuller frames)."`
 	RoomSampleAbove int           `name:"room-sample-above" env:"SIYU_ROOM_SAMPLE_ABOVE" default:"2000" help:"Online viewers above which ordinary comments are sampled for viewers."`
+	PaymentSandbox  bool          `name:"payment-sandbox" env:"SIYU_PAYMENT_SANDBOX" default:"true" negatable:"" help:"Offer the sandbox payment provider (demos and tests); turn off where real payments are taken."`
 	WebhookPrivate  bool          `name:"webhook-allow-private" env:"SIYU_WEBHOOK_ALLOW_PRIVATE" help:"Let webhooks post to loopback and private-network addresses (single-brand intranet installs, tests)."`
 	Demo            bool          `name:"demo" env:"SIYU_DEMO" help:"Seed the Demo Brand tenant (idempotent)."`
 }
@@ -42,7 +43,7 @@ type Config struct {
 var Vars = []string{
 	"SIYU_ADDR", "SIYU_DATA", "SIYU_DB", "SIYU_NATS_URL", "SIYU_BASE_URL", "SIYU_LOG_LEVEL",
 	"SIYU_MAX_BODY_BYTES", "SIYU_SHUTDOWN_TIMEOUT", "SIYU_SESSION_TTL", "SIYU_LOGIN_PER_MINUTE",
-	"SIYU_API_PER_SECOND", "SIYU_FONT_PATH", "SIYU_ROOM_TICK", "SIYU_ROOM_BIG_TICK", "SIYU_ROOM_SAMPLE_ABOVE", "SIYU_WEBHOOK_ALLOW_PRIVATE", "SIYU_DEMO",
+	"SIYU_API_PER_SECOND", "SIYU_FONT_PATH", "SIYU_ROOM_TICK", "SIYU_ROOM_BIG_TICK", "SIYU_ROOM_SAMPLE_ABOVE", "SIYU_PAYMENT_SANDBOX", "SIYU_WEBHOOK_ALLOW_PRIVATE", "SIYU_DEMO",
 	// Test-only switches, read by test helpers.
 	"SIYU_TEST_POSTGRES", "SIYU_TEST_NATS",
 }
@@ -142,7 +143,7 @@ func Defaults() Config {
 	return Config{
 		Addr: "127.0.0.1:8080", Data: "./data", LogLevel: "info", MaxBodyBytes: 1 << 20,
 		ShutdownTimeout: 15 * time.Second, SessionTTL: 12 * time.Hour, LoginPerMinute: 10,
-		APIPerSecond: 50, RoomTick: 100 * time.Millisecond, RoomBigTick: 150 * time.Millisecond, RoomSampleAbove: 2000, FontPath: "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+		APIPerSecond: 50, RoomTick: 100 * time.Millisecond, RoomBigTick: 150 * time.Millisecond, RoomSampleAbove: 2000, PaymentSandbox: true, FontPath: "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/siyu-live/siyu"
+	"github.com/siyu-live/siyu/internal/commerce"
 	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/org"
 )
@@ -22,10 +23,12 @@ const (
 )
 
 // Seed creates the demo tenant with an owner, a host and an agent unless it exists, and
-// with a live service also the gift catalog and a scheduled live (see seedLive).
-// Products and customers join the seed as their domains arrive. The live service is
-// variadic so callers that predate it keep compiling.
-func Seed(ctx context.Context, svc *org.Service, lv ...*live.Service) error {
+// with the domain services passed also the gift catalog and a scheduled live
+// (*live.Service, see seedLive) and the products in that live's showcase
+// (*commerce.Service, see seedCommerce). Customers join the seed as their domains
+// arrive. Services are variadic so callers that predate one keep compiling; an
+// unknown service is an error, never silently skipped.
+func Seed(ctx context.Context, svc *org.Service, services ...any) error {
 	u, err := svc.UserByEmail(ctx, OwnerEmail)
 	switch siyu.ErrorCode(err) {
 	case "":
@@ -41,11 +44,26 @@ func Seed(ctx context.Context, svc *org.Service, lv ...*live.Service) error {
 	if err := seedStaff(ctx, svc, u); err != nil {
 		return err
 	}
-	for _, l := range lv {
-		if l != nil {
-			if err := seedLive(ctx, svc, l, u); err != nil {
-				return err
-			}
+	var lv *live.Service
+	var cs *commerce.Service
+	for _, s := range services {
+		switch s := s.(type) {
+		case *live.Service:
+			lv = s
+		case *commerce.Service:
+			cs = s
+		default:
+			return fmt.Errorf("demo: cannot seed a %T", s)
+		}
+	}
+	if lv != nil {
+		if err := seedLive(ctx, svc, lv, u); err != nil {
+			return err
+		}
+	}
+	if cs != nil {
+		if err := seedCommerce(ctx, lv, cs, u); err != nil {
+			return err
 		}
 	}
 	return nil

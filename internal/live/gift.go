@@ -187,7 +187,7 @@ func (s *Service) CreateGift(ctx context.Context, p org.Principal, in GiftInput)
 		if id, err = insertGift(ctx, tx, p.TenantID, in, s.now().UnixMilli()); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, p, "gift.create", id, in.Name)
+		return s.audit(ctx, tx, p, AuditGiftCreate, id, in.Name)
 	})
 	if err != nil {
 		return Gift{}, err
@@ -241,7 +241,7 @@ func (s *Service) UpdateGift(ctx context.Context, p org.Principal, id int64, in 
 			WHERE tenant_id = ? AND id = ?`, cur.Name, cur.Icon, cur.Value, b2i(*cur.Active), cur.Sort, p.TenantID, id); err != nil {
 			return fmt.Errorf("live: update gift: %w", err)
 		}
-		return s.audit(ctx, tx, p, "gift.update", id, cur.Name)
+		return s.audit(ctx, tx, p, AuditGiftUpdate, id, cur.Name)
 	})
 	if err != nil {
 		return Gift{}, err

@@ -63,10 +63,14 @@ func (s *Service) Start(ctx context.Context, p org.Principal, id int64) (Session
 			}
 		}
 		r.Status, r.StartedAt = StatusLive, now
-		if err := s.audit(ctx, tx, p, "session.start", id, r.Title); err != nil {
+		if err := s.audit(ctx, tx, p, AuditSessionStart, id, r.Title); err != nil {
 			return err
 		}
-		return s.event(ctx, tx, p.TenantID, EventStarted, s.session(*r))
+		started, err := s.toSession(ctx, tx, *r)
+		if err != nil {
+			return err
+		}
+		return s.event(ctx, tx, p.TenantID, EventStarted, started)
 	})
 	return out, err
 }
@@ -125,10 +129,14 @@ func (s *Service) End(ctx context.Context, p org.Principal, id int64) (Session, 
 		if err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, p, "session.end", id, r.Title); err != nil {
+		if err := s.audit(ctx, tx, p, AuditSessionEnd, id, r.Title); err != nil {
 			return err
 		}
-		return s.event(ctx, tx, p.TenantID, EventEnded, EndResult{Session: s.session(*r), Rules: rules})
+		ended, err := s.toSession(ctx, tx, *r)
+		if err != nil {
+			return err
+		}
+		return s.event(ctx, tx, p.TenantID, EventEnded, EndResult{Session: ended, Rules: rules})
 	})
 }
 

@@ -44,6 +44,7 @@ type Ranked struct {
 	Brand        string    `json:"brand"`
 	Status       string    `json:"status"`
 	Score        float64   `json:"score"`
+	Online       int       `json:"online"`   // viewers in the room now (the room engine's count); 0 unless live
 	Featured     bool      `json:"featured"` // in its brand's weekly top N
 	ScheduledAt  time.Time `json:"scheduled_at,omitzero"`
 	Reservations int       `json:"reservations,omitempty"`
@@ -91,9 +92,13 @@ func (s *Service) window(period string, at time.Time) (time.Time, time.Time, err
 }
 
 func (s *Service) ranked(r rankedRow) Ranked {
-	return Ranked{SessionID: r.ID, Title: r.Title, CoverURL: r.CoverURL, HostName: r.HostName, Brand: r.Brand,
+	out := Ranked{SessionID: r.ID, Title: r.Title, CoverURL: r.CoverURL, HostName: r.HostName, Brand: r.Brand,
 		Status: r.Status, Score: float64(r.Score10) / 10, ScheduledAt: msTime(r.ScheduledAt),
 		Reservations: r.Reservations, EntryURL: s.entryURL(r.ID)}
+	if r.Status == StatusLive && s.online != nil {
+		out.Online = s.online.Online(r.ID)
+	}
+	return out
 }
 
 func (s *Service) rank(ctx context.Context, from, to time.Time, limit int) ([]rankedRow, error) {

@@ -125,7 +125,8 @@ func (s *Service) ListReservations(ctx context.Context, p org.Principal, session
 	return out, nil
 }
 
-// Preview is the public face of a session for its preview (预告) page.
+// Preview is the public face of a session for its preview (预告) page and the viewer
+// room.
 type Preview struct {
 	ID           int64     `json:"id"`
 	Title        string    `json:"title"`
@@ -139,6 +140,19 @@ type Preview struct {
 	Brand        string    `json:"brand"`
 	Reservations int       `json:"reservations"`
 	EntryURL     string    `json:"entry_url"`
+	// FinalStats are the ended session's public figures, so a visitor who arrives
+	// after the end sees how the show went; absent until it has ended.
+	FinalStats *PublicStats `json:"final_stats,omitempty"`
+	// NextSession is the brand's next show (see Session.NextSession).
+	NextSession *NextSession `json:"next_session,omitempty"`
+}
+
+// PublicStats are the figures of a session anyone may see: distinct viewers, likes
+// and the peak of viewers online at once. Comments, gifts and sales stay with staff.
+type PublicStats struct {
+	Viewers    int64 `json:"viewers"`
+	Likes      int64 `json:"likes"`
+	PeakOnline int64 `json:"peak_online"`
 }
 
 // Preview returns a session's public preview. Session ids are the capability here, as
@@ -150,13 +164,17 @@ func (s *Service) Preview(ctx context.Context, sessionID int64) (Preview, error)
 	}
 	out := Preview{ID: r.ID, Title: r.Title, Description: r.Description, CoverURL: r.CoverURL, Theme: r.Theme,
 		Status: r.Status, ScheduledAt: msTime(r.ScheduledAt), StartedAt: msTime(r.StartedAt), HostName: r.HostName,
-		EntryURL: s.entryURL(r.ID)}
+		Reservations: r.Reservations, EntryURL: s.entryURL(r.ID)}
+	if r.Status == StatusEnded {
+		out.FinalStats = &PublicStats{Viewers: r.Viewers, Likes: r.Likes, PeakOnline: r.PeakOnline}
+	}
 	if err := s.store.GetContext(ctx, &out.Brand, `SELECT name FROM tenants WHERE id = ?`, r.TenantID); err != nil {
 		return Preview{}, fmt.Errorf("live: preview brand: %w", err)
 	}
-	if err := s.store.GetContext(ctx, &out.Reservations, `SELECT COUNT(*) FROM reservations WHERE tenant_id = ? AND session_id = ?`,
-		r.TenantID, r.ID); err != nil {
-		return Preview{}, fmt.Errorf("live: preview reservations: %w", err)
+	next, err := s.nextShows(ctx, s.store, r.TenantID)
+	if err != nil {
+		return Preview{}, err
 	}
+	out.NextSession = s.nextAfter(next, r.ID)
 	return out, nil
 }

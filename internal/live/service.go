@@ -42,6 +42,21 @@ const (
 	EventReserved = "live.reserved"
 )
 
+// Audit actions this domain records (audit.Entry.Action). AuditActions lists them so
+// the console's message catalogs are tested to name every one.
+const (
+	AuditSessionCreate      = "session.create"
+	AuditSessionBannedWords = "session.banned_words"
+	AuditSessionStart       = "session.start"
+	AuditSessionEnd         = "session.end"
+	AuditGiftCreate         = "gift.create"
+	AuditGiftUpdate         = "gift.update"
+)
+
+// AuditActions are all the audit actions of the live domain.
+var AuditActions = []string{AuditSessionCreate, AuditSessionBannedWords, AuditSessionStart, AuditSessionEnd,
+	AuditGiftCreate, AuditGiftUpdate}
+
 func init() {
 	webhook.RegisterEventType(EventStarted)
 	webhook.RegisterEventType(EventEnded)
@@ -73,6 +88,14 @@ type StatsFlusher interface {
 	Flush(ctx context.Context, sessionID int64) error
 }
 
+// OnlineCounter tells how many viewers are in a room right now. The room engine
+// implements it (room.Service.Online); the live domain asks it for the live rooms of
+// rankings and discovery, through this interface because room must not import live.
+// nil means nobody is counted online.
+type OnlineCounter interface {
+	Online(sessionID int64) int
+}
+
 // Options are the collaborators of a Service; only Org is required in production.
 type Options struct {
 	Now       func() time.Time // injected clock; time.Now when nil
@@ -81,6 +104,7 @@ type Options struct {
 	Bus       Publisher        // room control messages; nil publishes nothing
 	Events    EventPublisher   // webhooks; nil sends none
 	Stats     StatsFlusher     // room counters flushed before the end-of-session rules
+	Online    OnlineCounter    // viewers online per live room, for rankings and discovery
 	PublicURL string           // base of entry and preview links, e.g. https://live.brand.cn
 	Random    io.Reader        // crypto/rand.Reader when nil; tests force collisions
 	Location  *time.Location   // week boundaries of the weekly ranking; China time when nil
@@ -96,6 +120,7 @@ type Service struct {
 	bus      Publisher
 	events   EventPublisher
 	stats    StatsFlusher
+	online   OnlineCounter
 	base     string
 	random   io.Reader
 	loc      *time.Location
@@ -127,7 +152,7 @@ func NewService(store *db.DB, opt Options) *Service {
 	}
 	s := &Service{
 		store: store, now: opt.Now, org: opt.Org, queue: opt.Queue, bus: opt.Bus, events: opt.Events,
-		stats: opt.Stats, base: trimSlash(opt.PublicURL), random: opt.Random, loc: opt.Location,
+		stats: opt.Stats, online: opt.Online, base: trimSlash(opt.PublicURL), random: opt.Random, loc: opt.Location,
 		log:      opt.Logger.With("component", "live"),
 		inApp:    notify.InApp{Now: opt.Now},
 		sms:      notify.SandboxSMS{Now: opt.Now},
@@ -158,6 +183,10 @@ func NewService(store *db.DB, opt Options) *Service {
 
 // SetStatsFlusher wires the room engine in after both services are built.
 func (s *Service) SetStatsFlusher(f StatsFlusher) { s.stats = f }
+
+// SetOnlineCounter wires the room engine's online counts in after both services are
+// built.
+func (s *Service) SetOnlineCounter(c OnlineCounter) { s.online = c }
 
 // control tells every node serving the session's room about c, after the transaction
 // commits so no node reloads before the change is visible. It is a core (best-effort)

@@ -81,13 +81,19 @@ type Session struct {
 	Interrupted     bool      `json:"interrupted"`
 	InterruptedAt   time.Time `json:"interrupted_at,omitzero"`
 	// DurationSeconds is the time on air so far (final once ended), interruptions excluded.
-	DurationSeconds int64     `json:"duration_seconds"`
-	CoStreamWith    int64     `json:"co_stream_session_id,omitempty"`
-	Stats           Stats     `json:"stats"`
-	EntryURL        string    `json:"entry_url"`
-	PreviewURL      string    `json:"preview_url"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	DurationSeconds int64 `json:"duration_seconds"`
+	CoStreamWith    int64 `json:"co_stream_session_id,omitempty"`
+	Stats           Stats `json:"stats"`
+	// Reservations is how many viewers reserved the session (预约), so lists need no
+	// query per row.
+	Reservations int `json:"reservations"`
+	// NextSession is the brand's next show, the soonest scheduled session other than
+	// this one, which an ended room offers to reserve; absent when none is scheduled.
+	NextSession *NextSession `json:"next_session,omitempty"`
+	EntryURL    string       `json:"entry_url"`
+	PreviewURL  string       `json:"preview_url"`
+	CreatedAt   time.Time    `json:"created_at"`
+	UpdatedAt   time.Time    `json:"updated_at"`
 }
 
 // CreateInput is the body of POST /api/v1/sessions. With scheduled_at (RFC 3339, in the

@@ -83,8 +83,10 @@ func (s *Service) Create(ctx context.Context, p org.Principal, in CreateInput) (
 		if r, err = getSession(ctx, tx, p.TenantID, id); err != nil {
 			return err
 		}
-		out = s.session(r)
-		return s.audit(ctx, tx, p, "session.create", id, r.Title)
+		if out, err = s.toSession(ctx, tx, r); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, p, AuditSessionCreate, id, r.Title)
 	})
 	return out, err
 }
@@ -95,7 +97,7 @@ func (s *Service) Get(ctx context.Context, p org.Principal, id int64) (Session, 
 	if err != nil {
 		return Session{}, err
 	}
-	return s.session(r), nil
+	return s.toSession(ctx, s.store, r)
 }
 
 // List returns the tenant's sessions newest first, optionally of one status, below the
@@ -119,9 +121,9 @@ func (s *Service) List(ctx context.Context, p org.Principal, status string, befo
 	if err := s.store.SelectContext(ctx, &rows, q+fmt.Sprintf(` ORDER BY s.id DESC LIMIT %d`, limit), args...); err != nil {
 		return nil, "", fmt.Errorf("live: list sessions: %w", err)
 	}
-	out := make([]Session, len(rows))
-	for i, r := range rows {
-		out[i] = s.session(r)
+	out, err := s.toSessions(ctx, s.store, p.TenantID, rows...)
+	if err != nil {
+		return nil, "", err
 	}
 	next := ""
 	if len(rows) == limit {
@@ -148,7 +150,9 @@ func (s *Service) change(ctx context.Context, p org.Principal, perm org.Permissi
 		if r, err = getSession(ctx, tx, p.TenantID, id); err != nil {
 			return err
 		}
-		out = s.session(r)
+		if out, err = s.toSession(ctx, tx, r); err != nil {
+			return err
+		}
 		s.changed(tx, id)
 		return nil
 	})
@@ -202,7 +206,7 @@ func (s *Service) SetBannedWords(ctx context.Context, p org.Principal, id int64,
 	}
 	_, err = s.change(ctx, p, org.PermSessionsManage, id, func(tx *db.Tx, r *sessionRow, now int64) error {
 		r.BannedWords = encodeJSON(saved)
-		if err := s.audit(ctx, tx, p, "session.banned_words", id, fmt.Sprintf("%d words", len(saved))); err != nil {
+		if err := s.audit(ctx, tx, p, AuditSessionBannedWords, id, fmt.Sprintf("%d words", len(saved))); err != nil {
 			return err
 		}
 		return saveSettings(ctx, tx, *r, now)

@@ -41,6 +41,7 @@ type sessionRow struct {
 	Shares        int64  `db:"shares"`
 	Follows       int64  `db:"follows"`
 	GiftValue     int64  `db:"gift_value"`
+	Reservations  int    `db:"reservations"`
 	CoStream      int64  `db:"co_stream_session_id"`
 	InviteFrom    int64  `db:"co_stream_invite_from"`
 	InviteAt      int64  `db:"co_stream_invite_at"`
@@ -52,7 +53,8 @@ const sessionCols = `s.id, s.tenant_id, s.host_id, COALESCE(u.name, '') AS host_
 	s.cover_url, s.theme, s.announcement, s.video_url, s.rundown, s.banned_words, s.slow_mode_seconds,
 	s.followers_only, s.status, s.scheduled_at, s.started_at, s.ended_at, s.interrupted_at, s.interrupted_ms,
 	s.live_ms, s.peak_online, s.viewers, s.likes, s.comments, s.shares, s.follows, s.gift_value,
-	s.co_stream_session_id, s.co_stream_invite_from, s.co_stream_invite_at, s.created_at, s.updated_at`
+	s.co_stream_session_id, s.co_stream_invite_from, s.co_stream_invite_at, s.created_at, s.updated_at,
+	(SELECT COUNT(*) FROM reservations r WHERE r.tenant_id = s.tenant_id AND r.session_id = s.id) AS reservations`
 
 const sessionFrom = ` FROM live_sessions s LEFT JOIN users u ON u.id = s.host_id`
 
@@ -93,7 +95,7 @@ func (s *Service) session(r sessionRow) Session {
 		DurationSeconds: r.onAirMs(s.now().UnixMilli()) / 1000, CoStreamWith: r.CoStream,
 		Stats: Stats{PeakOnline: r.PeakOnline, Viewers: r.Viewers, Likes: r.Likes, Comments: r.Comments,
 			Shares: r.Shares, Follows: r.Follows, GiftValue: r.GiftValue},
-		EntryURL: s.entryURL(r.ID), PreviewURL: s.previewURL(r.ID),
+		Reservations: r.Reservations, EntryURL: s.entryURL(r.ID), PreviewURL: s.previewURL(r.ID),
 		CreatedAt: msTime(r.CreatedAt), UpdatedAt: msTime(r.UpdatedAt),
 	}
 	_ = json.Unmarshal([]byte(r.Rundown), &out.Rundown)

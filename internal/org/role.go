@@ -38,6 +38,7 @@ const (
 	PermPromoManage     Permission = "promo.manage"
 	PermProductsManage  Permission = "products.manage"
 	PermOrdersView      Permission = "orders.view"
+	PermOrdersManage    Permission = "orders.manage" // ship, complete, refund
 	PermCustomersView   Permission = "customers.view"
 	PermCustomersManage Permission = "customers.manage"
 	PermContactsView    Permission = "contacts.view"
@@ -51,20 +52,21 @@ const (
 var permissionTable = map[Role][]Permission{
 	RoleAdmin: {PermStaffManage, PermSettingsManage, PermAuditView, PermWebhooksManage, PermTokensOwn,
 		PermSessionsManage, PermLiveHost, PermPromoManage, PermProductsManage, PermOrdersView,
-		PermCustomersView, PermCustomersManage, PermContactsView, PermInboxReply, PermAnalyticsView, PermStoresManage},
+		PermOrdersManage, PermCustomersView, PermCustomersManage, PermContactsView, PermInboxReply, PermAnalyticsView,
+		PermStoresManage},
 	RoleHost: {PermTokensOwn, PermSessionsManage, PermLiveHost, PermPromoManage, PermAnalyticsView,
 		PermCustomersView},
 	RoleAgent: {PermTokensOwn, PermOrdersView, PermCustomersView, PermCustomersManage, PermContactsView,
 		PermInboxReply},
 	RoleKOS: {PermTokensOwn, PermCustomersView, PermInboxReply},
-	RoleStoreManager: {PermTokensOwn, PermProductsManage, PermOrdersView, PermCustomersView,
+	RoleStoreManager: {PermTokensOwn, PermProductsManage, PermOrdersView, PermOrdersManage, PermCustomersView,
 		PermAnalyticsView, PermStoresManage},
 }
 
 // AllPermissions lists every permission, for the console's permission matrix.
 var AllPermissions = []Permission{PermStaffManage, PermSettingsManage, PermAuditView, PermWebhooksManage,
 	PermTokensOwn, PermSessionsManage, PermLiveHost, PermPromoManage, PermProductsManage, PermOrdersView,
-	PermCustomersView, PermCustomersManage, PermContactsView, PermInboxReply, PermAnalyticsView, PermStoresManage}
+	PermOrdersManage, PermCustomersView, PermCustomersManage, PermContactsView, PermInboxReply, PermAnalyticsView, PermStoresManage}
 
 // Can reports whether role r holds permission p.
 func (r Role) Can(p Permission) bool {

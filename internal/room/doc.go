@@ -58,7 +58,9 @@
 //     session is live, 5 a second per connection (20 messages a second overall, burst
 //     40); likes are capped at 100 per message. A comment that hits a banned word
 //     (wordfilter: full-width, spacing, punctuation and case tricks) is echoed to its
-//     sender only, stored with hidden=1 and counted as hidden_comments, not comments.
+//     sender as if sent, reaches hosts and moderators flagged (hidden: true,
+//     hidden_reason: "banned_word") and no other viewer; it is stored with hidden=1 and
+//     counted as hidden_comments, not comments.
 //   - Mute (timed, refused with error{code:"muted", until, remaining}), slow mode
 //     (SessionInfo.SlowModeSeconds; error{code:"slow_mode", remaining}),
 //     followers-only chat (Directory.IsFollower), kick (disconnect; may rejoin), ban

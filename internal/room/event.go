@@ -50,8 +50,9 @@ type event struct {
 	New      bool   `json:"new,omitempty"` // joins: first join of this viewer in the session
 	At       int64  `json:"at"`            // unix ms
 
-	origin *conn  // the local connection that sent it, for the sender's own copy
-	wire   []byte // the client encoding, made once
+	origin    *conn  // the local connection that sent it, for the sender's own copy
+	wire      []byte // the client encoding, made once
+	staffWire []byte // the flagged encoding staff get of a held-back comment, made once
 }
 
 // staff reports whether the event comes from the host or a moderator (never sampled).
@@ -93,6 +94,20 @@ func (e *event) encode() []byte {
 	return e.wire
 }
 
+// encodeStaff returns what hosts and moderators receive of e: a comment the
+// banned-word filter held back comes flagged (hidden, hidden_reason "banned_word") so
+// the studio can show and act on it without polling; anything else as viewers get it.
+func (e *event) encodeStaff() []byte {
+	if e.Kind != KindComment || e.Hidden != HiddenBanned {
+		return e.encode()
+	}
+	if e.staffWire == nil {
+		e.staffWire = mustJSON(commentOut{Type: "comment", ID: e.ID, Text: e.Text, ViewerID: e.ViewerID, Nickname: e.Nickname,
+			Role: roleOut(e.Role), UserID: e.UserID, Hidden: true, HiddenReason: "banned_word"})
+	}
+	return e.staffWire
+}
+
 func roleOut(r Role) string {
 	if r == RoleViewer {
 		return ""
@@ -108,6 +123,11 @@ type commentOut struct {
 	Nickname string `json:"nickname"`
 	Role     string `json:"role,omitempty"`    // host | moderator for staff comments
 	UserID   int64  `json:"user_id,omitempty"` // staff comments
+	// Hidden and HiddenReason flag, for hosts and moderators only, a comment that no
+	// viewer but its sender sees (banned_word). The sender's own copy is never flagged:
+	// a viewer must not notice that their comment was held back.
+	Hidden       bool   `json:"hidden,omitempty"`
+	HiddenReason string `json:"hidden_reason,omitempty"`
 }
 
 type giftOut struct {
@@ -126,13 +146,19 @@ type noticeOut struct {
 	Nickname string `json:"nickname,omitempty"`
 }
 
+// promptOut is a host aid, sent to hosts and moderators only. The structured fields
+// let a page word the prompt in its own language (the studio uses its message
+// catalogs); Text is the Chinese wording for clients that just show it.
 type promptOut struct {
-	Type     string `json:"type"` // prompt
-	Kind     string `json:"kind"` // welcome | thank_gift | suggest_red_envelope
-	ViewerID int64  `json:"viewer_id"`
-	Nickname string `json:"nickname"`
-	Text     string `json:"text"`
-	Value    int64  `json:"value,omitempty"`
+	Type      string `json:"type"` // prompt
+	Kind      string `json:"kind"` // welcome | thank_gift | suggest_red_envelope
+	ViewerID  int64  `json:"viewer_id"`
+	Nickname  string `json:"nickname"`
+	GiftID    int64  `json:"gift_id,omitempty"`    // gift prompts
+	GiftName  string `json:"gift_name,omitempty"`  // gift prompts
+	GiftValue int64  `json:"gift_value,omitempty"` // gift prompts: fen, all of count
+	Count     int    `json:"count,omitempty"`      // gift prompts: how many were sent at once
+	Text      string `json:"text"`
 }
 
 // prompts are the host aids an event raises (SPEC §3): welcome each new viewer by
@@ -143,11 +169,13 @@ func prompts(e *event, largeGift int64) [][]byte {
 		return [][]byte{mustJSON(promptOut{Type: "prompt", Kind: promptWelcome, ViewerID: e.ViewerID, Nickname: e.Nickname,
 			Text: "欢迎 " + e.Nickname + " 来到直播间！"})}
 	case e.Kind == KindGift:
-		out := [][]byte{mustJSON(promptOut{Type: "prompt", Kind: promptThank, ViewerID: e.ViewerID, Nickname: e.Nickname,
-			Text: "感谢 " + e.Nickname + " 送出的" + giftLabel(e) + "！", Value: e.Amount})}
+		p := promptOut{Type: "prompt", Kind: promptThank, ViewerID: e.ViewerID, Nickname: e.Nickname,
+			GiftID: e.RefID, GiftName: e.Text, GiftValue: e.Amount, Count: e.Count,
+			Text: "感谢 " + e.Nickname + " 送出的" + giftLabel(e) + "！"}
+		out := [][]byte{mustJSON(p)}
 		if largeGift > 0 && e.Amount >= largeGift {
-			out = append(out, mustJSON(promptOut{Type: "prompt", Kind: promptEnvelope, ViewerID: e.ViewerID, Nickname: e.Nickname,
-				Text: e.Nickname + " 送出了大额礼物" + giftLabel(e) + "，发个红包回馈大家吧", Value: e.Amount}))
+			p.Kind, p.Text = promptEnvelope, e.Nickname+" 送出了大额礼物"+giftLabel(e)+"，发个红包回馈大家吧"
+			out = append(out, mustJSON(p))
 		}
 		return out
 	}

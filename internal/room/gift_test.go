@@ -24,12 +24,19 @@ func TestGiftsShareFollowAndHostPrompts(t *testing.T) {
 		num(ev, "value") != 300 || num(ev, "count") != 3 {
 		t.Fatalf("gift event: %v", ev)
 	}
+	// Prompts carry what a page needs to word them in any language, besides the
+	// Chinese text.
 	p := host.waitFor("prompt", func(m map[string]any) bool { return m["kind"] == "thank_gift" })
-	if p["nickname"] != "土豪" || !strings.Contains(p["text"].(string), "土豪") || num(p, "viewer_id") != id {
+	if p["nickname"] != "土豪" || num(p, "viewer_id") != id || num(p, "gift_id") != 1 || p["gift_name"] != "小心心" ||
+		num(p, "gift_value") != 300 || num(p, "count") != 3 || p["text"] != "感谢 土豪 送出的小心心 ×3！" {
 		t.Fatalf("thank prompt: %v", p)
 	}
 	alice.send(map[string]any{"type": "gift", "gift_id": 2})
-	host.waitFor("prompt", func(m map[string]any) bool { return m["kind"] == "suggest_red_envelope" && m["nickname"] == "土豪" })
+	p = host.waitFor("prompt", func(m map[string]any) bool { return m["kind"] == "suggest_red_envelope" })
+	if p["nickname"] != "土豪" || num(p, "viewer_id") != id || num(p, "gift_id") != 2 || p["gift_name"] != "嘉年华" ||
+		num(p, "gift_value") != 60000 || num(p, "count") != 1 || !strings.Contains(p["text"].(string), "嘉年华") {
+		t.Fatalf("red envelope prompt: %v", p)
+	}
 	bob.waitFor("stats", statsWith("gift_value", 60300))
 	alice.send(map[string]any{"type": "gift", "gift_id": 99})
 	if ev := alice.waitFor("error", nil); ev["code"] != "not_found" {

@@ -34,7 +34,8 @@ func (b *batchBuilder) frame() *frame {
 // viewers' frame carries at most Options.MaxCommentsPerTick ordinary items (viewers'
 // comments, share and follow notices) per tick, in arrival order; the host's and
 // moderators' comments, gifts, deletions and system events always go. A sender whose
-// comment was sampled away (or hit a banned word) gets it alone, so they never notice.
+// comment was sampled away (or hit a banned word) gets it alone, so they never notice;
+// hosts and moderators get a banned-word comment flagged (commentOut.Hidden).
 func (h *hub) broadcast(withStats bool) {
 	if len(h.out) == 0 && len(h.extra) == 0 && len(h.staffExtra) == 0 && !withStats {
 		return
@@ -61,7 +62,15 @@ func (h *hub) broadcast(withStats bool) {
 			continue
 		}
 		if e.Hidden != Visible {
-			h.echo(e)
+			// Held back by the banned-word filter: staff get it flagged, its sender
+			// as sent (a staff sender already has it in the staff frame), nobody else.
+			if h.staffN > 0 {
+				sb.add(e.encodeStaff())
+				staffOnly = true
+			}
+			if e.origin == nil || !e.origin.staff {
+				h.echo(e)
+			}
 			continue
 		}
 		enc := e.encode()

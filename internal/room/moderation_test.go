@@ -10,29 +10,44 @@ import (
 )
 
 // TestBannedWordReachesOnlySender: a hit, also full-width and spaced, is echoed to its
-// sender, reaches nobody else and is stored hidden.
+// sender as sent, reaches the host and moderators flagged, reaches no other viewer and
+// is stored hidden.
 func TestBannedWordReachesOnlySender(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, room.Options{})
 	e.update(func(s *room.SessionInfo) { s.BannedWords = []string{"微信", "vx"} })
-	_, aliceTok := e.viewer("小红")
+	aliceID, aliceTok := e.viewer("小红")
 	_, bobTok := e.viewer("小明")
-	alice, bob, host := e.dial(aliceTok), e.dial(bobTok), e.dial(e.hostToken)
-	bob.waitFor("welcome", nil)
-	host.waitFor("welcome", nil)
-	for _, text := range []string{"加我 微 信 吧", "ＶＸ：abc123", "加我V.X"} {
+	alice, bob, host, mod := e.dial(aliceTok), e.dial(bobTok), e.dial(e.hostToken), e.dial(e.modToken)
+	for _, c := range []*client{bob, host, mod} {
+		c.waitFor("welcome", nil)
+	}
+	banned := []string{"加我 微 信 吧", "ＶＸ：abc123", "加我V.X"}
+	for _, text := range banned {
 		alice.comment(text)
-		if ev := alice.waitFor("comment", textIs(text)); ev["nickname"] != "小红" {
-			t.Fatalf("the sender's own copy looks different: %v", ev)
+		ev := alice.waitFor("comment", textIs(text))
+		if ev["nickname"] != "小红" || ev["hidden"] != nil || ev["hidden_reason"] != nil {
+			t.Fatalf("the sender's own copy must look like any comment: %v", ev)
 		}
 	}
 	alice.comment("正常评论")
-	for _, c := range []*client{bob, host} {
-		ev := c.waitFor("comment", nil)
-		if ev["text"] != "正常评论" {
-			t.Fatalf("a banned comment reached another connection: %v", ev)
+	for _, staff := range []*client{host, mod} {
+		for _, text := range banned {
+			ev := staff.waitFor("comment", nil)
+			if ev["text"] != text || ev["hidden"] != true || ev["hidden_reason"] != "banned_word" ||
+				num(ev, "viewer_id") != aliceID || ev["nickname"] != "小红" || num(ev, "id") <= 0 {
+				t.Fatalf("staff get a held-back comment flagged, in order: want %q, got %v", text, ev)
+			}
+		}
+		if ev := staff.waitFor("comment", nil); ev["text"] != "正常评论" || ev["hidden"] != nil {
+			t.Fatalf("an ordinary comment is not flagged for staff: %v", ev)
 		}
 	}
+	if ev := bob.waitFor("comment", nil); ev["text"] != "正常评论" {
+		t.Fatalf("a banned comment reached another viewer: %v", ev)
+	}
+	// The stats staff and viewers get count only what viewers saw.
+	bob.waitFor("stats", func(m map[string]any) bool { return num(m, "comments") == 1 && m["hidden_comments"] == nil })
 	must(t, e.svc().Flush(context.Background(), e.session))
 	var hidden, shown int
 	must(t, e.store.GetContext(context.Background(), &hidden, `SELECT COUNT(*) FROM room_events WHERE session_id = ? AND kind = 'comment' AND hidden = 1`, e.session))
@@ -49,6 +64,32 @@ func TestBannedWordReachesOnlySender(t *testing.T) {
 	must(t, err)
 	if len(list) != 4 || !list[1].Hidden || list[1].Reason != "banned_word" || list[0].Hidden {
 		t.Fatalf("comments for staff: %+v", list)
+	}
+}
+
+// TestStaffBannedCommentOnce: the filter holds back staff comments too; the host who
+// said it sees it once, flagged, like the other staff, and viewers never get it.
+func TestStaffBannedCommentOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, room.Options{})
+	e.update(func(s *room.SessionInfo) { s.BannedWords = []string{"微信"} })
+	_, tok := e.viewer("小明")
+	viewer, host, mod := e.dial(tok), e.dial(e.hostToken), e.dial(e.modToken)
+	for _, c := range []*client{viewer, host, mod} {
+		c.waitFor("welcome", nil)
+	}
+	host.comment("加主播微信")
+	host.comment("欢迎大家")
+	for _, c := range []*client{host, mod} {
+		if ev := c.waitFor("comment", nil); ev["text"] != "加主播微信" || ev["hidden_reason"] != "banned_word" || ev["role"] != "host" {
+			t.Fatalf("staff copy of a held-back staff comment: %v", ev)
+		}
+		if ev := c.waitFor("comment", nil); ev["text"] != "欢迎大家" {
+			t.Fatalf("the host's held-back comment came twice or out of order: %v", ev)
+		}
+	}
+	if ev := viewer.waitFor("comment", nil); ev["text"] != "欢迎大家" {
+		t.Fatalf("a viewer got a held-back staff comment: %v", ev)
 	}
 }
 

@@ -215,6 +215,19 @@ func (s *Service) Stats(sessionID int64) Stats {
 	return h.snapshot(context.Background())
 }
 
+// Online is the number of viewers online in a room as of its last stats push (all
+// nodes counted), 0 when this node does not serve the room. It never waits on the
+// hub, so lists of many rooms (discovery, rankings) can ask for each one.
+func (s *Service) Online(sessionID int64) int {
+	s.mu.Lock()
+	h := s.hubs[sessionID]
+	s.mu.Unlock()
+	if h == nil {
+		return 0
+	}
+	return h.stats.Load().Online
+}
+
 // snapshot computes the stats on the hub goroutine (the last pushed ones if the hub
 // is gone or does not answer within a second).
 func (h *hub) snapshot(ctx context.Context) Stats {

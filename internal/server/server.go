@@ -14,11 +14,13 @@ import (
 
 	"github.com/siyu-live/siyu/internal/api"
 	"github.com/siyu-live/siyu/internal/bus"
+	"github.com/siyu-live/siyu/internal/commerce"
 	"github.com/siyu-live/siyu/internal/config"
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/jobs"
 	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/org"
+	"github.com/siyu-live/siyu/internal/promo"
 	"github.com/siyu-live/siyu/internal/room"
 	"github.com/siyu-live/siyu/internal/web"
 	"github.com/siyu-live/siyu/internal/webhook"
@@ -43,6 +45,8 @@ type Server struct {
 	Webhooks *webhook.Service
 	Live     *live.Service
 	Rooms    *room.Service
+	Promo    *promo.Service
+	Commerce *commerce.Service
 	API      *api.API
 	Web      *web.Console
 
@@ -86,13 +90,29 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 	s.Rooms = room.New(room.Options{Store: s.Store, Bus: s.Bus, Directory: s.Live.Directory(), Now: opt.Now, Logger: logger,
 		Tick: cfg.RoomTick, BigTick: cfg.RoomBigTick, SampleAbove: cfg.RoomSampleAbove})
 	s.Live.SetStatsFlusher(s.Rooms)
+	s.Live.SetOnlineCounter(s.Rooms)
+	// Red envelopes and lotteries; room events reach viewers once the room engine
+	// implements promo.RoomNotifier (Broadcast and SendTo).
+	s.Promo = promo.NewService(s.Store, promo.Options{Now: opt.Now, Org: s.Org, Queue: s.Queue, Events: s.Webhooks,
+		Follows: s.Live.Directory(), Logger: logger})
+	if n, ok := any(s.Rooms).(promo.RoomNotifier); ok {
+		s.Promo.SetNotifier(n)
+	}
+	// Products, showcases, orders and payments; pins reach the rooms once the room engine
+	// implements commerce.RoomNotifier (Broadcast).
+	s.Commerce = commerce.NewService(s.Store, commerce.Options{Now: opt.Now, Queue: s.Queue, Events: s.Webhooks,
+		PublicURL: cfg.PublicURL(), Logger: logger, DisableSandbox: !cfg.PaymentSandbox})
+	if n, ok := any(s.Rooms).(commerce.RoomNotifier); ok {
+		s.Commerce.SetRoomNotifier(n)
+	}
 	s.API = api.New(api.Deps{Config: cfg, Logger: logger, Store: s.Store, Org: s.Org, Webhooks: s.Webhooks, Live: s.Live,
-		Rooms: s.Rooms, Ready: s.ready})
+		Rooms: s.Rooms, Promo: s.Promo, Commerce: s.Commerce, Ready: s.ready})
 	s.Web = web.New(web.Deps{Config: cfg, Logger: logger, Org: s.Org, Webhooks: s.Webhooks, API: s.API, Live: s.Live})
 
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
 	s.Web.Mount(mux)
+	s.Web.MountPay(mux, s.Commerce)
 	s.handler = api.Observe(mux, logger, s.API.Metrics)
 	return s, nil
 }
@@ -128,6 +148,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	jobCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopJobs()
 	s.Queue.Start(jobCtx)
+	s.Promo.Start(jobCtx)
 	if err := s.Rooms.Start(jobCtx); err != nil {
 		s.close()
 		return fmt.Errorf("server: rooms: %w", err)
@@ -161,6 +182,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 func (s *Server) close() {
 	s.Queue.Stop()
+	// After the HTTP server and the jobs: every grab an owner decided is committed and
+	// answered before the store closes.
+	s.Promo.Stop()
 	if err := s.Bus.Close(); err != nil {
 		s.Logger.Warn("bus close", "err", err)
 	}

@@ -5,12 +5,13 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/org"
 	"github.com/siyu-live/siyu/internal/webhook"
 )
 
 // Every literal key a template asks for, and every key built from a known list
-// (areas, roles, permissions, event types, audit actions of the org service), must
+// (areas, roles, permissions, event types, audit actions of the org and live services), must
 // exist in every catalog: a missing one would show as a raw key on the page.
 func TestCatalogsCoverTemplates(t *testing.T) {
 	cats, err := loadCatalogs(files)
@@ -60,6 +61,9 @@ func TestCatalogsCoverTemplates(t *testing.T) {
 		"audit.action.tenant.create", "audit.action.webhook.create", "audit.action.webhook.delete",
 		"audit.action.webhook.pause", "audit.action.webhook.resume"} {
 		want[k] = true
+	}
+	for _, a := range live.AuditActions {
+		want["audit.action."+a] = true
 	}
 	for _, g := range settingGroups {
 		want["settings.group."+g.Key] = true

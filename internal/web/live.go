@@ -23,14 +23,14 @@ const localInput = "2006-01-02T15:04"
 // liveStatuses are the filter tabs of the session list, in lifecycle order.
 var liveStatuses = []string{live.StatusDraft, live.StatusScheduled, live.StatusLive, live.StatusEnded}
 
-// liveListData is the session list.
+// liveListData is the session list. Each session carries its reservation count, so
+// the list makes one query whatever its length.
 type liveListData struct {
-	Sessions     []live.Session
-	Reservations map[int64]int64 // per session
-	Status       string
-	Statuses     []string
-	Next         string
-	Manage       bool
+	Sessions []live.Session
+	Status   string
+	Statuses []string
+	Next     string
+	Manage   bool
 }
 
 func (c *Console) liveList(q *rq) error {
@@ -43,13 +43,7 @@ func (c *Console) liveList(q *rq) error {
 	if err != nil {
 		return err
 	}
-	res := map[int64]int64{}
-	for _, s := range list {
-		if s.Status == live.StatusDraft || s.Status == live.StatusScheduled {
-			res[s.ID] = c.reservations(q, s)
-		}
-	}
-	q.render(http.StatusOK, "live_list", "nav.live", liveListData{Sessions: list, Reservations: res, Status: status,
+	q.render(http.StatusOK, "live_list", "nav.live", liveListData{Sessions: list, Status: status,
 		Statuses: liveStatuses, Next: next, Manage: q.p.Can(org.PermSessionsManage)})
 	return nil
 }

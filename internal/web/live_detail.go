@@ -17,21 +17,20 @@ var slowModeChoices = []int{0, 3, 5, 10, 30, 60, 120, 300}
 
 // liveDetailData is the session page: overview, settings, banned words, entry links.
 type liveDetailData struct {
-	S            live.Session
-	Entries      []live.EntryLink
-	Form         *form
-	Rundown      []live.Segment // the rows of the rundown editor (saved ones plus blanks)
-	Banned       string         // banned words, one per line
-	BannedErr    string
-	EntryForm    *form
-	Hosts        []org.User
-	Themes       []string
-	Channels     []string
-	SlowModes    []int
-	Manage       bool // may edit settings and entry links
-	Host         bool // may start, end, interrupt and resume, and open the studio
-	CanSchedule  bool // the session is a draft or scheduled
-	Reservations int64
+	S           live.Session
+	Entries     []live.EntryLink
+	Form        *form
+	Rundown     []live.Segment // the rows of the rundown editor (saved ones plus blanks)
+	Banned      string         // banned words, one per line
+	BannedErr   string
+	EntryForm   *form
+	Hosts       []org.User
+	Themes      []string
+	Channels    []string
+	SlowModes   []int
+	Manage      bool // may edit settings and entry links
+	Host        bool // may start, end, interrupt and resume, and open the studio
+	CanSchedule bool // the session is a draft or scheduled
 }
 
 // sessionForm fills the settings form from a saved session.
@@ -72,8 +71,7 @@ func (c *Console) detailData(q *rq, id int64, f *form, banned *form, entry *form
 	}
 	d := liveDetailData{S: s, Entries: entries, Form: f, EntryForm: entry, Hosts: hosts, Themes: live.Themes,
 		Channels: live.Channels, SlowModes: slowModeChoices, Manage: q.p.Can(org.PermSessionsManage),
-		Host: q.p.Can(org.PermLiveHost), CanSchedule: s.Status == live.StatusDraft || s.Status == live.StatusScheduled,
-		Reservations: c.reservations(q, s)}
+		Host: q.p.Can(org.PermLiveHost), CanSchedule: s.Status == live.StatusDraft || s.Status == live.StatusScheduled}
 	d.Rundown = s.Rundown
 	if f == nil {
 		d.Form = sessionForm(s)
@@ -245,14 +243,3 @@ func (c *Console) liveAction(action string) handler {
 }
 
 func liveURL(id int64) string { return "/console/live/" + strconv.FormatInt(id, 10) }
-
-// reservations counts a session's reservations (0 when they cannot be read: the count
-// is a convenience on the page, never a reason to fail it).
-func (c *Console) reservations(q *rq, s live.Session) int64 {
-	l, err := c.Live.ListReservations(q.r.Context(), q.p, s.ID, 0, 1)
-	if err != nil {
-		c.Logger.WarnContext(q.r.Context(), "count reservations", "session", s.ID, "err", err)
-		return 0
-	}
-	return int64(l.Count)
-}

@@ -127,6 +127,16 @@ func TestLiveConsoleLifecycle(t *testing.T) {
 		mustHave(t, p, "unknown "+path, `data-testid="pub-error"`, "直播不存在")
 	}
 
+	// The list shows each session's reservations from the session answer itself.
+	nextID := createLive(t, owner, "下一场：冬季大衣专场")
+	v := app.Must(http.StatusCreated, "POST", "/api/v1/sessions/"+id+"/viewers", "", map[string]any{"nickname": "预约的人"})
+	app.Must(http.StatusCreated, "POST", "/api/v1/sessions/"+nextID+"/reservations", v.JSON["token"].(string), nil)
+	p = owner.get("/console/live")
+	if !regexp.MustCompile(`data-id="` + nextID + `"[\s\S]*?data-testid="row-reservations">1<`).MatchString(p.Body) {
+		t.Fatalf("the list does not show the reservation of session %s:\n%s", nextID, p.Body)
+	}
+	mustHave(t, owner.get("/console/live/"+nextID), "detail reservations", `data-testid="reservations">1<`)
+
 	// Go live, then end: the buttons, the badges and the public pages follow.
 	mustStatus(t, owner.submit("/console/live/"+id+"/start", url.Values{}), http.StatusSeeOther, "start")
 	p = owner.get("/console/live/" + id)
@@ -144,7 +154,15 @@ func TestLiveConsoleLifecycle(t *testing.T) {
 	}
 	mustHave(t, owner.get("/console/live/"+id), "ended", `data-status="ended"`, "已结束")
 	mustNotHave(t, owner.get("/console/live/"+id), "ended", `data-testid="live-start"`, `data-testid="live-end"`)
-	mustHave(t, viewer.get("/live/s/"+id), "ended room", `data-state="ended"`, "直播已结束")
+	mustHave(t, viewer.get("/live/s/"+id), "ended room", `data-state="ended"`, "直播已结束",
+		`"final_stats":{"viewers":`, `"next_session":{"id":`+nextID)
+	// A late visitor's preview shows how the show went and leads to the next one.
+	p = newBrowser(t, app).get("/live/s/" + id + "/preview")
+	mustHave(t, p, "ended preview", `data-testid="final-stats"`, "累计观看", "最高在线", `data-testid="next-show"`,
+		"下一场：冬季大衣专场", `/live/s/`+nextID+`/preview" data-testid="next-show"`, "预约下一场")
+	mustHave(t, newBrowser(t, app).get("/live/s/"+id+"/preview?lang=en"), "ended preview en", "Peak online", "Reserve the next show")
+	// The audit log names the live actions in the reader's language.
+	mustHave(t, owner.get("/console/audit"), "audit of live actions", "创建直播", "修改屏蔽词", "开始直播", "结束直播", "session.end")
 	mustHave(t, owner.get("/console/live?status=ended"), "ended filter", `data-id="`+id+`"`)
 	mustNotHave(t, owner.get("/console/live?status=live"), "live filter", `data-id="`+id+`"`)
 }
@@ -220,4 +238,10 @@ func TestLiveGiftsAndDiscovery(t *testing.T) {
 	mustStatus(t, p, http.StatusOK, "discover")
 	mustHave(t, p, "discover", "发现直播", "小时榜", "周榜", "即将开播", "发现页上的直播", `data-session="`+id+`"`)
 	mustHave(t, newBrowser(t, app).get("/discover?lang=en"), "discover en", "Discover lives", "This hour", "Starting soon")
+
+	// A live room shows how many are watching instead of its score.
+	mustStatus(t, owner.submit("/console/live/"+id+"/start", url.Values{}), http.StatusSeeOther, "start")
+	p = newBrowser(t, app).get("/discover")
+	mustHave(t, p, "discover live", `data-testid="discover-live"`, `data-testid="dc-online"`, "<b>0</b> 人在看")
+	mustNotHave(t, p, "discover live", "人气 <b>")
 }

@@ -32,6 +32,13 @@ func (q *rq) roomBoot(p live.Preview, entry string) map[string]any {
 	if !p.StartedAt.IsZero() {
 		b["started_at"] = p.StartedAt.UTC().Format(time.RFC3339)
 	}
+	// The ended card shows these at once, also to a visitor who came after the end.
+	if p.FinalStats != nil {
+		b["final_stats"] = p.FinalStats
+	}
+	if p.NextSession != nil {
+		b["next_session"] = p.NextSession
+	}
 	if entry != "" {
 		b["share_url"] = q.c.Config.PublicURL() + "/live/" + entry
 	} else {

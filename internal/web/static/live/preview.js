@@ -11,8 +11,7 @@ const $ = (s) => document.querySelector(s);
 let me = null;
 try { me = JSON.parse(localStorage.getItem(key) || 'null'); } catch { me = null; }
 
-const when = $('[data-when]');
-if (when) when.textContent = fmtWhen(when.getAttribute('data-when'));
+document.querySelectorAll('[data-when]').forEach((when) => { when.textContent = fmtWhen(when.getAttribute('data-when')); });
 
 const cd = $('[data-countdown]');
 if (cd) {

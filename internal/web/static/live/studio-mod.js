@@ -1,7 +1,7 @@
 // The studio's comment stream with per-comment moderation: delete, timed mute, kick,
-// ban. Comments arrive on the socket; comments held back by the banned-word filter
-// never reach staff there, so the comment list API is polled for them and they are
-// shown flagged "屏蔽词".
+// ban. Comments arrive on the socket, those held back by the banned-word filter too,
+// flagged for staff (hidden, hidden_reason "banned_word"), and are shown flagged
+// "屏蔽词". The comment list API is read once, when the page opens, for the history.
 
 import { el, t, toast, errText, initial } from './common.js';
 
@@ -15,8 +15,6 @@ export class Moderation {
     this.empty = empty;
     this.autoscroll = autoscroll;
     this.seen = new Set();
-    this.after = 0;
-    this.pollOK = true;
   }
 
   push(li) {
@@ -31,10 +29,17 @@ export class Moderation {
     this.push(el('li', { class: 'cm cm-sys' }, el('div', { class: 'cm-body' }, el('span', { class: 'cm-name', text: name || '' }), el('span', { class: 'cm-text', text }))));
   }
 
-  /** A comment from the socket or the poll; hidden marks one held by the filter. */
-  comment(m, hidden) {
-    if (m.id && this.seen.has(m.id)) return;
+  /** A comment from the socket; one held back by the filter comes flagged. */
+  comment(m) {
+    const li = this.line(m);
+    if (li) this.push(li);
+  }
+
+  /** The list item of a comment, null when it is already shown. */
+  line(m) {
+    if (m.id && this.seen.has(m.id)) return null;
     if (m.id) this.seen.add(m.id);
+    const hidden = isBanned(m);
     const staff = m.role === 'host' || m.role === 'moderator';
     const li = el('li', { class: 'cm' + (hidden ? ' cm-hidden' : '') + (staff ? ' cm-staff' : ''), 'data-testid': 'studio-comment', 'data-comment-id': m.id || '', 'data-viewer-id': m.viewer_id || '' },
       el('span', { class: 'avatar avatar-sm', text: initial(m.nickname) }),
@@ -45,7 +50,7 @@ export class Moderation {
           el('time', { class: 'cm-time', text: clock(m.created_at) })),
         el('span', { class: 'cm-text', text: m.text || '' })));
     if (!staff && m.viewer_id) li.append(this.actions(m, li, hidden));
-    this.push(li);
+    return li;
   }
 
   actions(m, li, hidden) {
@@ -74,9 +79,7 @@ export class Moderation {
 
   markDeleted(id) {
     const li = this.list.querySelector(`[data-comment-id="${CSS.escape(String(id))}"]`);
-    if (!li || li.classList.contains('cm-deleted')) return;
-    li.classList.add('cm-deleted');
-    li.querySelector('.cm-line').append(el('span', { class: 'badge badge-muted', text: t('js.mod.deleted') }));
+    if (li) deletedBadge(li);
   }
 
   async sanction(kind, body, okMsg, li) {
@@ -88,32 +91,35 @@ export class Moderation {
   }
 
   /**
-   * Loads the latest comments once (so a reloaded studio keeps its history), then polls
-   * for comments the filter held back: staff see them flagged.
+   * Loads the latest comments once, when the page opens, so a reloaded studio keeps
+   * its history: older than anything the socket brought meanwhile, they go on top.
    */
-  startPolling(repeat) {
-    let first = true;
-    const poll = async () => {
-      if (!this.pollOK) return;
-      try {
-        const r = await this.call(`/api/v1/sessions/${this.sid}/comments?limit=100`);
-        const items = (Array.isArray(r) ? r : r.items || []).slice().sort((a, b) => a.id - b.id);
-        items.filter((c) => !this.seen.has(c.id) && (first || isBanned(c))).forEach((c) => {
-          this.comment(c, isBanned(c));
-          if (c.hidden_reason === 'deleted') this.markDeleted(c.id);
-        });
-        first = false;
-      } catch (e) {
-        if ([401, 403, 404, 405].includes(e.status)) this.pollOK = false;
-      }
-    };
-    poll();
-    if (repeat) setInterval(poll, 2000);
+  async loadHistory() {
+    try {
+      const r = await this.call(`/api/v1/sessions/${this.sid}/comments?limit=100`);
+      const items = (Array.isArray(r) ? r : r.items || []).slice().sort((a, b) => a.id - b.id);
+      const lines = items.map((c) => {
+        const li = this.line(c);
+        if (li && c.hidden_reason === 'deleted') deletedBadge(li);
+        return li;
+      }).filter(Boolean);
+      if (!lines.length) return;
+      this.list.prepend(...lines);
+      while (this.list.children.length > MAX) this.list.firstElementChild.remove();
+      this.empty.hidden = true;
+      if (this.autoscroll.checked) this.list.scrollTop = this.list.scrollHeight;
+    } catch { /* the socket brings what comes next */ }
   }
 }
 
 function isBanned(c) {
-  return !!c.hidden && c.hidden_reason !== 'deleted';
+  return !!c.hidden && c.hidden_reason === 'banned_word';
+}
+
+function deletedBadge(li) {
+  if (li.classList.contains('cm-deleted')) return;
+  li.classList.add('cm-deleted');
+  li.querySelector('.cm-line').append(el('span', { class: 'badge badge-muted', text: t('js.mod.deleted') }));
 }
 
 function clock(iso) {

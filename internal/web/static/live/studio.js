@@ -50,18 +50,26 @@ function setStats(st) {
 // ---------- prompts (host aids) ----------
 
 const promptList = $('[data-prompts]');
+const giftLabel = (name, count) => name + (count > 1 ? ' ×' + count : '');
+
+/** A prompt's wording in the page's language, from its fields; the server's text otherwise. */
+function promptText(m) {
+  const gift = giftLabel(m.gift_name || '', m.count || 1);
+  switch (m.kind) {
+    case 'welcome': return t('js.prompt.welcome', m.nickname);
+    case 'thank_gift': return m.gift_name ? t('js.prompt.thank', m.nickname, gift) : m.text;
+    case 'suggest_red_envelope': return m.gift_name ? t('js.prompt.envelope', m.nickname, gift, fmtYuan(m.gift_value || 0)) : m.text;
+  }
+  return m.text || '';
+}
+
 function prompt(m) {
   const kinds = { welcome: ['users', 'p-welcome'], thank_gift: ['gift', 'p-thank'], suggest_red_envelope: ['zap', 'p-envelope'] };
   const [ic, cls] = kinds[m.kind] || ['zap', 'p-welcome'];
-  let text = m.text;
-  const gift = lastGift.get(m.viewer_id);
-  if (m.kind === 'welcome') text = t('js.prompt.welcome', m.nickname);
-  else if (m.kind === 'thank_gift' && gift) text = t('js.prompt.thank', m.nickname, gift);
-  else if (m.kind === 'suggest_red_envelope' && gift) text = t('js.prompt.envelope', m.nickname, gift);
   const done = el('button', { type: 'button', class: 'btn btn-sm btn-ghost', text: t('js.prompt.done') });
   const li = el('li', { class: 'prompt ' + cls, 'data-testid': 'prompt', 'data-kind': m.kind },
     el('span', { class: 'prompt-ico' }, icon(ic)),
-    el('div', { class: 'prompt-body' }, el('span', { class: 'prompt-kind', text: t('js.prompt.kind.' + m.kind) }), el('p', { text })),
+    el('div', { class: 'prompt-body' }, el('span', { class: 'prompt-kind', text: t('js.prompt.kind.' + m.kind) }), el('p', { text: promptText(m) })),
     done);
   done.addEventListener('click', () => { li.remove(); syncPrompts(); });
   promptList.prepend(li);
@@ -75,13 +83,11 @@ $('[data-prompts-clear]').addEventListener('click', () => { promptList.replaceCh
 
 const mod = new Moderation({ sid, call, list: $('[data-comments]'), empty: $('[data-comments-empty]'), autoscroll: $('[data-autoscroll]') });
 
-const lastGift = new Map(); // viewer id → the gift they just sent, for the thank-you prompt
 function giftLine(m) {
-  lastGift.set(m.viewer_id, m.name + (m.count > 1 ? ' ×' + m.count : ''));
   const li = el('li', { class: 'cm cm-gift', 'data-testid': 'studio-gift' },
     giftPic((boot.gifts || {})[m.gift_id] || '', boot.gift_icons, 'cm-gift-pic'),
     el('div', { class: 'cm-body' }, el('span', { class: 'cm-name', text: m.nickname }),
-      el('span', { class: 'cm-text', text: t('js.gift.line', m.name + (m.count > 1 ? ' ×' + m.count : ''), fmtYuan(m.value)) })));
+      el('span', { class: 'cm-text', text: t('js.gift.line', giftLabel(m.name, m.count), fmtYuan(m.value)) })));
   mod.push(li);
 }
 
@@ -257,11 +263,11 @@ function onEvent(m) {
   }
   if (boot.status === 'ended') {
     setConn('closed'); // the show is over: its comments stay readable, the room is closed
-    mod.startPolling(false);
+    mod.loadHistory();
     return;
   }
   socket = new RoomSocket(sid, tok, { onEvent, onState: setConn });
   socket.open();
-  mod.startPolling(true);
+  mod.loadHistory();
   loadMics();
 })();

@@ -1,7 +1,77 @@
-// The viewer's own sheet (nickname, phone verification to become a known customer)
-// and the in-app notifications behind the bell.
+// The viewer's identity: the guest viewer kept per session (asked for a nickname on
+// the first visit), their own sheet (nickname, phone verification to become a known
+// customer) and the in-app notifications behind the bell.
 
-import { api, t, el, errText, fmtWhen, initial, toast } from './common.js';
+import { api, APIError, t, el, errText, fmtWhen, initial, toast } from './common.js';
+
+/** The viewer's identity for a session in localStorage: {viewer_id, token, nickname, known?}. */
+export function viewerStore(sid) {
+  return {
+    key: 'siyu.viewer.' + sid,
+    get() { try { return JSON.parse(localStorage.getItem(this.key) || 'null'); } catch { return null; } },
+    set(v) { localStorage.setItem(this.key, JSON.stringify(v)); },
+    clear() { localStorage.removeItem(this.key); },
+  };
+}
+
+/**
+ * Wires the nickname dialog: a first visit creates a guest viewer (with the entry code,
+ * for attribution), stores it in state.me and calls joined(). Returns askNickname and
+ * checkIdentity (false when the server no longer knows the stored token).
+ */
+export function setupIdentity(root, layers, { sid, boot, state, store, joined }) {
+  const $ = (s) => root.querySelector(s);
+
+  function askNickname() {
+    const input = $('#nick-input');
+    input.value = localStorage.getItem('siyu.nickname') || '';
+    layers.show('nick');
+  }
+
+  $('[data-nick-form]').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const input = $('#nick-input');
+    const err = $('[data-nick-error]');
+    const nickname = input.value.trim();
+    err.hidden = true;
+    if (!nickname) { err.textContent = t('js.nick.required'); err.hidden = false; input.focus(); return; }
+    const btn = ev.submitter || $('[data-testid=nickname-submit]');
+    btn.disabled = true;
+    try {
+      const body = { nickname };
+      if (boot.entry) body.entry = boot.entry;
+      const v = await api(`/api/v1/sessions/${sid}/viewers`, { method: 'POST', body });
+      state.me = { viewer_id: v.viewer_id, token: v.token, nickname: v.nickname || nickname, known: !!v.known };
+      store.set(state.me);
+      localStorage.setItem('siyu.nickname', nickname);
+      layers.hide('nick');
+      joined();
+    } catch (e) {
+      err.textContent = errText(e);
+      err.hidden = false;
+    } finally {
+      btn.disabled = false;
+    }
+  });
+
+  async function checkIdentity() {
+    try {
+      const v = await api('/api/v1/viewer/me', { token: state.me.token });
+      if (v && v.viewer_id) {
+        state.me.nickname = v.nickname || state.me.nickname;
+        state.me.known = !!v.known;
+        state.me.phone = v.phone || '';
+        store.set(state.me);
+      }
+      return true;
+    } catch (e) {
+      if (e instanceof APIError && e.status === 401) return false;
+      return true; // the check is a courtesy; the socket decides
+    }
+  }
+
+  return { askNickname, checkIdentity };
+}
 
 /**
  * Wires the phone form. getMe returns the stored identity; update merges changes

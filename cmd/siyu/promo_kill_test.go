@@ -1,0 +1,181 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func getJSON(t *testing.T, client *http.Client, url, token string, out any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %s", url, res.StatusCode, raw)
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type storedEnvelope struct {
+	Total     int64 `json:"total"`
+	Count     int64 `json:"count"`
+	Remaining int64 `json:"remaining"`
+	Grabs     []struct {
+		ViewerID int64 `json:"viewer_id"`
+		Amount   int64 `json:"amount"`
+	} `json:"grabs"`
+}
+
+// TestKill9DuringGrabStorm drives concurrent grabs at a real siyu process, SIGKILLs it
+// in the middle of the storm, restarts it on the same data directory and checks that
+// every grab answered 200 is stored with its amount, that the money reconciles to the
+// fen, and that the rebuilt owner hands out exactly the remaining shares.
+func TestKill9DuringGrabStorm(t *testing.T) {
+	data := t.TempDir()
+	addr := freeAddr(t)
+	p := startSiyu(t, "serve", "--addr", addr, "--data", data, "--log-level", "warn")
+	p.waitHealthy(t, addr)
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 32}}
+	status, signup, err := post(client, p.url+"/api/v1/tenants", "", map[string]any{
+		"name": "Kill Co", "owner_email": "owner@kill9.example", "owner_password": "owner-pass-1"})
+	if err != nil || status != 201 {
+		t.Fatalf("signup: %d %v %v", status, signup, err)
+	}
+	token := signup["token"].(string)
+	_, sess, _ := post(client, p.url+"/api/v1/sessions", token, map[string]any{"title": "kill -9"})
+	sid := fmt.Sprint(int64(sess["id"].(float64)))
+	if status, body, err := post(client, p.url+"/api/v1/sessions/"+sid+"/start", token, nil); status != 200 {
+		t.Fatalf("start: %d %v %v", status, body, err)
+	}
+	const viewers, shares, total = 400, 300, 123_457
+	type viewer struct {
+		id    int64
+		token string
+	}
+	vs := make([]viewer, viewers)
+	var wg sync.WaitGroup
+	for w := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < viewers; i += 16 {
+				_, v, err := post(client, p.url+"/api/v1/sessions/"+sid+"/viewers", "", map[string]any{"nickname": "观众"})
+				if err != nil || v["token"] == nil {
+					t.Errorf("viewer: %v %v", v, err)
+					return
+				}
+				vs[i] = viewer{id: int64(v["viewer_id"].(float64)), token: v["token"].(string)}
+			}
+		}()
+	}
+	wg.Wait()
+	_, env, _ := post(client, p.url+"/api/v1/sessions/"+sid+"/red-envelopes", token, map[string]any{"total": total, "count": shares, "mode": "random"})
+	if env["id"] == nil {
+		t.Fatalf("create envelope: %v", env)
+	}
+	eid := fmt.Sprint(int64(env["id"].(float64)))
+
+	// The storm: 24 grabbers until the process dies under them.
+	var mu sync.Mutex
+	acked := map[int64]int64{}  // viewer → amount answered 200
+	unknown := map[int64]bool{} // the request failed: the grab may or may not have committed
+	var next, ackedN atomic.Int64
+	for range 24 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= viewers {
+					return
+				}
+				status, body, err := post(client, p.url+"/api/v1/red-envelopes/"+eid+"/grab", vs[i].token, nil)
+				mu.Lock()
+				switch {
+				case err != nil || status >= 500:
+					unknown[vs[i].id] = true
+				case status == 200:
+					acked[vs[i].id] = int64(body["amount"].(float64))
+					ackedN.Add(1)
+				}
+				mu.Unlock()
+				if err != nil {
+					return // the server is gone
+				}
+			}
+		}()
+	}
+	for ackedN.Load() < 60 {
+		time.Sleep(time.Millisecond)
+	}
+	if err := p.cmd.Process.Kill(); err != nil { // SIGKILL
+		t.Fatal(err)
+	}
+	<-p.done
+	wg.Wait()
+	t.Logf("killed with %d grabs acknowledged and %d in flight", len(acked), len(unknown))
+
+	addr2 := freeAddr(t)
+	p2 := startSiyu(t, "serve", "--addr", addr2, "--data", data, "--log-level", "warn")
+	p2.waitHealthy(t, addr2)
+	var got storedEnvelope
+	getJSON(t, client, p2.url+"/api/v1/red-envelopes/"+eid, token, &got)
+	stored, sum := map[int64]int64{}, int64(0)
+	for _, g := range got.Grabs {
+		if _, dup := stored[g.ViewerID]; dup {
+			t.Errorf("viewer %d is stored twice", g.ViewerID)
+		}
+		stored[g.ViewerID] = g.Amount
+		sum += g.Amount
+		if _, ok := acked[g.ViewerID]; !ok && !unknown[g.ViewerID] {
+			t.Errorf("viewer %d has a stored grab nobody asked for", g.ViewerID)
+		}
+	}
+	for v, a := range acked {
+		if stored[v] != a {
+			t.Errorf("acknowledged grab of viewer %d (%d fen) is %d fen after the restart", v, a, stored[v])
+		}
+	}
+	if sum+got.Remaining != total {
+		t.Fatalf("after kill -9: stored %d + remaining %d != total %d", sum, got.Remaining, total)
+	}
+
+	// The rebuilt owner gives out exactly the rest: refuses the grabbers, empties to the fen.
+	for _, v := range vs {
+		status, body, err := post(client, p2.url+"/api/v1/red-envelopes/"+eid+"/grab", v.token, nil)
+		_, had := stored[v.id]
+		switch {
+		case err != nil:
+			t.Fatal(err)
+		case had && (status != 409 || body["error"].(map[string]any)["code"] != "already_grabbed"):
+			t.Errorf("viewer %d grabbed again after the restart: %d %v", v.id, status, body)
+		case status == 200:
+			stored[v.id] = int64(body["amount"].(float64))
+		}
+	}
+	getJSON(t, client, p2.url+"/api/v1/red-envelopes/"+eid, token, &got)
+	sum = 0
+	for _, g := range got.Grabs {
+		sum += g.Amount
+		if stored[g.ViewerID] != g.Amount {
+			t.Errorf("viewer %d: stored %d, answered %d", g.ViewerID, g.Amount, stored[g.ViewerID])
+		}
+	}
+	if len(got.Grabs) != shares || sum != total || got.Remaining != 0 {
+		t.Fatalf("after the restart the envelope ends with %d grabs of %d fen (remaining %d), want %d of %d", len(got.Grabs), sum,
+			got.Remaining, shares, total)
+	}
+}
