@@ -1,6 +1,7 @@
 package room
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -111,6 +112,10 @@ func (h *hub) onControl(c Control) {
 		delete(h.bans, v)
 	case "delete_comment":
 		h.extra = append(h.extra, mustJSON(simpleOut{Type: "comment_deleted", ID: c.CommentID}))
+	case "broadcast":
+		h.extra = append(h.extra, []byte(c.Text))
+	case "send_to":
+		h.toViewer(v, json.RawMessage(c.Text))
 	case "mic":
 		delete(h.micPending, v)
 		h.toViewer(v, simpleOut{Type: "mic", State: c.Text})

@@ -141,6 +141,10 @@ func (h *hub) onResult(r *jobResult) {
 		h.base = *j.totals
 		h.base.Hidden = hidden
 		h.peakSaved = max(h.peakSaved, j.peak)
+		if w := h.svc.opt.Likes; w != nil {
+			// Off the hub goroutine: a milestone writes and broadcasts.
+			go w.OnLikes(context.Background(), h.id, h.base.Likes)
+		}
 	}
 	h.inflight = counters{}
 	h.publishEvents(j.events)

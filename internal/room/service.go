@@ -27,6 +27,8 @@ type Options struct {
 	Logger    *slog.Logger
 	NodeID    string // distinguishes this node's events on the bus [random]
 
+	Likes LikeWatcher // told each room's total likes after every stats flush [none]
+
 	Tick time.Duration // batch and fan-out period [100 ms]
 	// BigTick is the period in a sampled room (above SampleAbove): fewer, fuller frames
 	// per viewer, so 10,000 sockets and phones keep up [1.5×Tick]. Measured with

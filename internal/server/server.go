@@ -91,20 +91,15 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 		Tick: cfg.RoomTick, BigTick: cfg.RoomBigTick, SampleAbove: cfg.RoomSampleAbove})
 	s.Live.SetStatsFlusher(s.Rooms)
 	s.Live.SetOnlineCounter(s.Rooms)
-	// Red envelopes and lotteries; room events reach viewers once the room engine
-	// implements promo.RoomNotifier (Broadcast and SendTo).
+	// Red envelopes and lotteries: announced in the rooms, and armed by like milestones.
 	s.Promo = promo.NewService(s.Store, promo.Options{Now: opt.Now, Org: s.Org, Queue: s.Queue, Events: s.Webhooks,
 		Follows: s.Live.Directory(), Logger: logger})
-	if n, ok := any(s.Rooms).(promo.RoomNotifier); ok {
-		s.Promo.SetNotifier(n)
-	}
-	// Products, showcases, orders and payments; pins reach the rooms once the room engine
-	// implements commerce.RoomNotifier (Broadcast).
+	s.Promo.SetNotifier(s.Rooms)
+	s.Rooms.SetLikeWatcher(s.Promo)
+	// Products, showcases, orders and payments; pins are announced in the rooms.
 	s.Commerce = commerce.NewService(s.Store, commerce.Options{Now: opt.Now, Queue: s.Queue, Events: s.Webhooks,
 		PublicURL: cfg.PublicURL(), Logger: logger, DisableSandbox: !cfg.PaymentSandbox})
-	if n, ok := any(s.Rooms).(commerce.RoomNotifier); ok {
-		s.Commerce.SetRoomNotifier(n)
-	}
+	s.Commerce.SetRoomNotifier(s.Rooms)
 	s.API = api.New(api.Deps{Config: cfg, Logger: logger, Store: s.Store, Org: s.Org, Webhooks: s.Webhooks, Live: s.Live,
 		Rooms: s.Rooms, Promo: s.Promo, Commerce: s.Commerce, Ready: s.ready})
 	s.Web = web.New(web.Deps{Config: cfg, Logger: logger, Org: s.Org, Webhooks: s.Webhooks, API: s.API, Live: s.Live})
