@@ -46,8 +46,8 @@ func TestExpiryReturnsStockOnce(t *testing.T) {
 		if left, _ := e.stock(p.ID); left != 5 {
 			t.Fatalf("stock after restart %d, want 5", left)
 		}
-		if e.events.list() != "order.created,order.cancelled" {
-			t.Fatalf("webhooks: %s", e.events.list())
+		if e.events.List() != "order.created,order.cancelled" {
+			t.Fatalf("webhooks: %s", e.events.List())
 		}
 
 		// An order placed before a restart expires on the restarted node.

@@ -3,6 +3,7 @@ package commerce_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/siyu-live/siyu/internal/testkit"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,22 +19,7 @@ import (
 )
 
 // clock is the injected fake clock: tests move time instead of sleeping.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+type clock = testkit.Clock
 
 // rooms is a fake RoomNotifier keeping every broadcast as JSON.
 type rooms struct {
@@ -60,24 +46,8 @@ func (r *rooms) take() []string {
 	return out
 }
 
-// events records webhook event types as they are queued.
-type events struct {
-	mu    sync.Mutex
-	types []string
-}
-
-func (e *events) Publish(_ context.Context, _ db.Querier, _ int64, typ string, _ any) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.types = append(e.types, typ)
-	return nil
-}
-
-func (e *events) list() string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return strings.Join(e.types, ",")
-}
+// events records webhook event types.
+type events = testkit.Events
 
 // env is one brand with an owner and a host, a session with one viewer, and the
 // commerce service on a fresh store with a fake clock.
@@ -103,7 +73,7 @@ var cheap = org.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
 func newEnv(t *testing.T, store *db.DB) *env {
 	t.Helper()
 	e := &env{t: t, ctx: context.Background(), store: store, rooms: &rooms{}, events: &events{},
-		clock: &clock{t: time.Date(2030, 3, 6, 12, 0, 0, 0, time.UTC)}}
+		clock: testkit.NewClock(time.Date(2030, 3, 6, 12, 0, 0, 0, time.UTC))}
 	e.org = org.NewService(store, org.Options{Now: e.clock.Now, Password: cheap})
 	e.live = live.NewService(store, live.Options{Now: e.clock.Now, Org: e.org})
 	e.owner = e.signup("Shop")

@@ -131,7 +131,7 @@ func TestOrderLifecycle(t *testing.T) {
 		illegal("cancelled", map[string]func() error{"ship": ship, "refund": refund, "cancel": cancel, "pay": pay, "complete": complete})
 
 		want := "order.created,order.paid,order.shipped,order.completed,order.created,order.paid,order.refunded,order.created,order.cancelled"
-		if got := e.events.list(); got != want {
+		if got := e.events.List(); got != want {
 			t.Fatalf("webhooks:\n got %s\nwant %s", got, want)
 		}
 		entries, _ := audit.List(e.ctx, store, e.owner.TenantID, 0, 100)

@@ -119,8 +119,8 @@ func TestSandboxCallbacks(t *testing.T) {
 		if got.Status != "paid" || got.Payments[1].Status != "succeeded" {
 			t.Fatalf("after success: %+v", got)
 		}
-		if e.events.list() != "order.created,order.paid" {
-			t.Fatalf("webhooks: %s", e.events.list())
+		if e.events.List() != "order.created,order.paid" {
+			t.Fatalf("webhooks: %s", e.events.List())
 		}
 		if _, sold := e.stock(p.ID); sold != 1 {
 			t.Fatalf("sold %d after one payment notified three times", sold)

@@ -3,6 +3,7 @@ package live_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/siyu-live/siyu/internal/testkit"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,22 +19,7 @@ import (
 )
 
 // clock is the injected fake clock: tests move time instead of sleeping.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+type clock = testkit.Clock
 
 // recorder is the bus as the live domain sees it: it keeps every control message.
 type recorder struct {
@@ -65,23 +51,7 @@ func (r *recorder) take() []room.Control {
 }
 
 // events records webhook event types.
-type events struct {
-	mu    sync.Mutex
-	types []string
-}
-
-func (e *events) Publish(_ context.Context, _ db.Querier, _ int64, typ string, _ any) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.types = append(e.types, typ)
-	return nil
-}
-
-func (e *events) list() string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return strings.Join(e.types, ",")
-}
+type events = testkit.Events
 
 // env is one tenant with an owner, a host and an agent, and the live service on a
 // fresh store with a fake clock.
@@ -106,7 +76,7 @@ var cheap = org.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
 func newEnv(t *testing.T, store *db.DB) *env {
 	t.Helper()
 	e := &env{t: t, ctx: context.Background(), store: store, bus: &recorder{}, events: &events{},
-		clock: &clock{t: time.Date(2030, 3, 6, 12, 0, 0, 0, time.UTC)}} // a Wednesday, 20:00 in Shanghai
+		clock: testkit.NewClock(time.Date(2030, 3, 6, 12, 0, 0, 0, time.UTC))} // a Wednesday, 20:00 in Shanghai
 	e.org = org.NewService(store, org.Options{Now: e.clock.Now, Password: cheap})
 	e.owner, e.token = e.signup("Live Brand")
 	e.host = e.staff(e.owner, "host", org.RoleHost)

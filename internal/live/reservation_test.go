@@ -44,7 +44,7 @@ func TestReservationsAreIdempotent(t *testing.T) {
 		if list, _ := e.svc.ListReservations(e.ctx, e.owner, next.ID, 0, 50); list.Count != 0 {
 			t.Fatalf("after cancel: %+v", list)
 		}
-		if got := e.events.list(); got != "live.reserved" {
+		if got := e.events.List(); got != "live.reserved" {
 			t.Fatalf("webhooks %q: one per new reservation", got)
 		}
 

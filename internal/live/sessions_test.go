@@ -153,7 +153,7 @@ func TestLifecycle(t *testing.T) {
 		if strings.Join(types, ",") != want {
 			t.Fatalf("control messages %v, want %s", types, want)
 		}
-		if got := e.events.list(); got != "live.started,live.ended" {
+		if got := e.events.List(); got != "live.started,live.ended" {
 			t.Fatalf("webhooks %s", got)
 		}
 		entries, _ := e.org.AuditLog(e.ctx, e.owner, 0, 100)

@@ -119,7 +119,7 @@ func TestConcurrentGrabs(t *testing.T) {
 			t.Errorf("%d red_envelope broadcasts, want 1", n)
 		}
 		waitFor(t, func() bool { return len(e.room.ofType("red_envelope_empty")) == 1 })
-		if e.events.count(promo.EventEnvelopeCreated) != 1 {
+		if e.events.Count(promo.EventEnvelopeCreated) != 1 {
 			t.Error("no red_envelope.created webhook")
 		}
 	})
@@ -244,7 +244,7 @@ func TestExpiryRefundsExactlyOnce(t *testing.T) {
 		if did, err := e.svc.Expire(e.ctx, env.ID); err != nil || did {
 			t.Fatalf("second expiry: refunded=%v err=%v", did, err)
 		}
-		if n := e.events.count(promo.EventEnvelopeRefunded); n != 1 {
+		if n := e.events.Count(promo.EventEnvelopeRefunded); n != 1 {
 			t.Fatalf("%d red_envelope.refunded webhooks, want 1", n)
 		}
 		_, err = e.svc.Grab(e.ctx, e.viewer(e.session, "later"), env.ID)
@@ -265,7 +265,7 @@ func TestExpiryRefundsExactlyOnce(t *testing.T) {
 		if got.Status != "empty" || got.Refunded != 0 || got.Grabbed != 5 {
 			t.Fatalf("emptied envelope after expiry: %+v", got)
 		}
-		if n := e.events.count(promo.EventEnvelopeRefunded); n != 1 {
+		if n := e.events.Count(promo.EventEnvelopeRefunded); n != 1 {
 			t.Fatalf("an empty envelope sent a refund webhook (%d in all)", n)
 		}
 	})

@@ -3,6 +3,7 @@ package promo_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/siyu-live/siyu/internal/testkit"
 	"log/slog"
 	"strings"
 	"sync"
@@ -19,22 +20,7 @@ import (
 )
 
 // clock is the injected fake clock: tests move time instead of sleeping.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+type clock = testkit.Clock
 
 // roomEvent is one event a notifier received; viewer is 0 for broadcasts.
 type roomEvent struct {
@@ -86,29 +72,7 @@ func (n *notifier) ofType(typ string) []roomEvent {
 }
 
 // events records webhook event types.
-type events struct {
-	mu    sync.Mutex
-	types []string
-}
-
-func (e *events) Publish(_ context.Context, _ db.Querier, _ int64, typ string, _ any) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.types = append(e.types, typ)
-	return nil
-}
-
-func (e *events) count(typ string) int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	n := 0
-	for _, t := range e.types {
-		if t == typ {
-			n++
-		}
-	}
-	return n
-}
+type events = testkit.Events
 
 // env is one tenant with an owner and a host, a live session, and the promo service on
 // a fresh store with a fake clock.
@@ -133,7 +97,7 @@ var cheap = org.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
 func newEnv(t *testing.T, store *db.DB) *env {
 	t.Helper()
 	e := &env{t: t, ctx: context.Background(), store: store, room: &notifier{}, events: &events{},
-		clock: &clock{t: time.Date(2030, 3, 6, 12, 0, 0, 0, time.UTC)}} // 20:00 in Shanghai
+		clock: testkit.NewClock(time.Date(2030, 3, 6, 12, 0, 0, 0, time.UTC))} // 20:00 in Shanghai
 	e.org = org.NewService(store, org.Options{Now: e.clock.Now, Password: cheap})
 	e.owner = e.signup("Promo Brand")
 	u, err := e.org.CreateStaff(e.ctx, e.owner, org.StaffInput{Email: "host" + time.Now().Format("150405.000000000") + "@x.io",

@@ -103,7 +103,7 @@ func TestLotteryLaunchEnterDrawVerify(t *testing.T) {
 			e.owner.TenantID); err != nil || notes != 2 {
 			t.Fatalf("%d in-app messages to winners (%v), want 2", notes, err)
 		}
-		if e.events.count(promo.EventLotteryDrawn) != 1 || e.events.count(promo.EventLotteryLaunched) != 1 {
+		if e.events.Count(promo.EventLotteryDrawn) != 1 || e.events.Count(promo.EventLotteryLaunched) != 1 {
 			t.Fatal("lottery webhooks missing")
 		}
 		pub, err := e.svc.PublicLottery(e.ctx, l.Commitment)
@@ -149,8 +149,8 @@ func TestDrawExactlyOnceAcrossRestart(t *testing.T) {
 		var rows, notes int
 		_ = store.GetContext(e.ctx, &rows, `SELECT COUNT(*) FROM lottery_winners WHERE lottery_id = ?`, l.ID)
 		_ = store.GetContext(e.ctx, &notes, `SELECT COUNT(*) FROM notifications WHERE kind = 'lottery_won'`)
-		if rows != 3 || notes != 3 || e.events.count(promo.EventLotteryDrawn) != 1 {
-			t.Fatalf("%d winner rows, %d messages, %d webhooks; want 3, 3, 1", rows, notes, e.events.count(promo.EventLotteryDrawn))
+		if rows != 3 || notes != 3 || e.events.Count(promo.EventLotteryDrawn) != 1 {
+			t.Fatalf("%d winner rows, %d messages, %d webhooks; want 3, 3, 1", rows, notes, e.events.Count(promo.EventLotteryDrawn))
 		}
 	})
 }
