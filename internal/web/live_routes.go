@@ -23,5 +23,6 @@ func (c *Console) mountLive(mux *http.ServeMux) {
 	mux.Handle("GET /live/{code}", c.publicPage(c.liveByCode))
 	mux.Handle("GET /live/s/{id}", c.publicPage(c.liveByID))
 	mux.Handle("GET /live/s/{id}/preview", c.publicPage(c.livePreview))
+	mux.Handle("GET /live/prizes/{id}", c.publicPage(c.prizePage))
 	mux.Handle("GET /discover", c.publicPage(c.discover))
 }

@@ -137,3 +137,19 @@ func (q *rq) publicFail(err error) {
 		q.pubError(http.StatusInternalServerError, "pub.error.title", "pub.error.text")
 	}
 }
+
+// prizePage is where a lottery winner fills in delivery details (promo.PrizeFormPath,
+// linked from the win notification). The server renders only the shell: the prize and
+// its delivery are the winner's own, read and written by the page script through the
+// viewer API with the token this device kept when it entered the lottery.
+func (c *Console) prizePage(q *rq) error {
+	id, err := strconv.ParseInt(q.r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return siyu.Errorf(siyu.ENOTFOUND, "not_found")
+	}
+	q.w.Header().Set("Referrer-Policy", "no-referrer")
+	q.w.Header().Set("Cache-Control", "no-store")
+	q.renderPublic(http.StatusOK, "pub_prize", q.t("pub.prize.title"), "", "pub-body",
+		map[string]any{"ID": id, "Boot": map[string]any{"prize_id": id}})
+	return nil
+}

@@ -19,7 +19,8 @@ import (
 // pageFiles are the per-page templates; each defines "content" and may define
 // fragments that htmx requests swap in.
 var pageFiles = []string{"home", "staff", "tokens", "settings", "webhooks", "webhook", "audit", "area", "error", "login",
-	"live_list", "live_new", "live_detail", "live_gifts", "live_studio", "pub_room", "pub_preview", "pub_discover", "pub_error"}
+	"live_list", "live_new", "live_detail", "live_gifts", "live_studio", "pub_room", "pub_preview", "pub_discover", "pub_error",
+	"pub_prize"}
 
 // parseTemplates parses every page once at start-up: the shared layout plus the page,
 // then one clone per language whose t function speaks that language.

@@ -131,4 +131,16 @@ describe('live room extras', { timeout: 300_000 }, () => {
       assert.deepEqual(page.errors, []);
     });
   });
+
+  it('a prize link opened on a device that did not enter explains where to claim it', { timeout: 60_000 }, async () => {
+    const page = await newPage('prize', { viewport: PHONE, mobile: true });
+    await guarded(page, 'prize', async () => {
+      await page.goto(`${server.baseURL}/live/prizes/1`);
+      await page.locator('[data-testid=prize-device]').waitFor({ state: 'visible' });
+      assert.ok((await pageText(page)).includes('请在参与抽奖的设备上领取'));
+      assert.equal(await page.locator('[data-testid=prize-form]').isVisible(), false);
+      await screenshot(page, 'live-prize-other-device');
+      assert.deepEqual(page.errors, []);
+    });
+  });
 });
