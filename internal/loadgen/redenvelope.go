@@ -1,13 +1,10 @@
 package loadgen
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -69,26 +66,14 @@ func RunEnvelopeBench(ctx context.Context, opt EnvelopeOptions, out io.Writer) (
 		return res, err
 	}
 	opt.URL, opt.SessionID = srv.URL, sess.ID
-	child := exec.CommandContext(ctx, opt.Exe, "bench", "redenvelope-clients", "--url", opt.URL,
+	child, err := startClients(ctx, opt.Exe, "bench", "redenvelope-clients", "--url", opt.URL,
 		"--session", strconv.FormatInt(opt.SessionID, 10), "--viewers", strconv.Itoa(opt.Viewers),
 		"--conns", strconv.Itoa(opt.Conns), "--dup-every", strconv.Itoa(opt.DupEvery))
-	child.Stderr = os.Stderr
-	stdin, _ := child.StdinPipe()
-	stdout, _ := child.StdoutPipe()
-	if err := child.Start(); err != nil {
+	if err != nil {
 		return res, err
 	}
-	defer child.Wait()
-	lines := bufio.NewScanner(stdout)
-	lines.Buffer(make([]byte, 1<<20), 256<<20)
-	read := func(prefix string) (string, error) {
-		for lines.Scan() {
-			if rest, ok := strings.CutPrefix(lines.Text(), prefix+" "); ok {
-				return rest, nil
-			}
-		}
-		return "", fmt.Errorf("bench clients ended before %q", prefix)
-	}
+	defer child.wait()
+	read, stdin := child.read, child.stdin
 	fmt.Fprintf(out, "creating %d viewers…\n", opt.Viewers)
 	if _, err := read("created"); err != nil {
 		return res, err
@@ -107,14 +92,14 @@ func RunEnvelopeBench(ctx context.Context, opt EnvelopeOptions, out io.Writer) (
 	}
 	fmt.Fprintf(out, "%d envelopes of %d fen in %d shares; %d viewers grab over %d connections…\n", len(envelopes), opt.Total,
 		opt.Shares, opt.Viewers, opt.Conns)
-	cpu0, ccpu0, t0 := cpuSeconds(srv.PID()), cpuSeconds(child.Process.Pid), time.Now()
+	cpu0, ccpu0, t0 := cpuSeconds(srv.PID()), cpuSeconds(child.PID()), time.Now()
 	fmt.Fprintf(stdin, "go %s\n", strings.Join(ids, ","))
 	raw, err := read("phase1")
 	if err != nil {
 		return res, err
 	}
 	wall := time.Since(t0).Seconds()
-	res.StormCPU, res.ClientCPU = (cpuSeconds(srv.PID())-cpu0)/wall, (cpuSeconds(child.Process.Pid)-ccpu0)/wall
+	res.StormCPU, res.ClientCPU = (cpuSeconds(srv.PID())-cpu0)/wall, (cpuSeconds(child.PID())-ccpu0)/wall
 	if err := json.Unmarshal([]byte(raw), &res.Storm); err != nil {
 		return res, err
 	}

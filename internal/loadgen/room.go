@@ -1,13 +1,11 @@
 package loadgen
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -57,24 +55,12 @@ func RunRoomBench(ctx context.Context, opt RoomOptions, out io.Writer) (RoomResu
 	}
 	opt.URL, opt.SessionID = srv.URL, sess.ID
 
-	child := exec.CommandContext(ctx, opt.Exe, clientArgs(opt.RoomClientOptions)...)
-	child.Stderr = os.Stderr
-	stdin, _ := child.StdinPipe()
-	stdout, _ := child.StdoutPipe()
-	if err := child.Start(); err != nil {
+	child, err := startClients(ctx, opt.Exe, clientArgs(opt.RoomClientOptions)...)
+	if err != nil {
 		return res, err
 	}
-	defer child.Wait()
-	lines := bufio.NewScanner(stdout)
-	lines.Buffer(make([]byte, 1<<20), 1<<20)
-	read := func(prefix string) (string, error) {
-		for lines.Scan() {
-			if rest, ok := strings.CutPrefix(lines.Text(), prefix+" "); ok {
-				return rest, nil
-			}
-		}
-		return "", fmt.Errorf("bench clients ended before %q", prefix)
-	}
+	defer child.wait()
+	read, stdin := child.read, child.stdin
 	if _, err := read("created"); err != nil {
 		return res, err
 	}
@@ -93,7 +79,7 @@ func RunRoomBench(ctx context.Context, opt RoomOptions, out io.Writer) (RoomResu
 		res.RSSPerViewer = float64(rss1-rss0) / float64(connected)
 	}
 	fmt.Fprintf(out, "connected %s; driving %d comments/s and %d likes/s for %s…\n", conn, opt.CommentsPerSec, opt.LikesPerSec, opt.Duration)
-	cpu0, ccpu0 := cpuSeconds(srv.PID()), cpuSeconds(child.Process.Pid)
+	cpu0, ccpu0 := cpuSeconds(srv.PID()), cpuSeconds(child.PID())
 	t0 := time.Now()
 	fmt.Fprintln(stdin, "go")
 	raw, err := read("result")
@@ -102,7 +88,7 @@ func RunRoomBench(ctx context.Context, opt RoomOptions, out io.Writer) (RoomResu
 	}
 	wall := time.Since(t0).Seconds()
 	res.ServerCPU = (cpuSeconds(srv.PID()) - cpu0) / wall
-	res.ClientCPU = (cpuSeconds(child.Process.Pid) - ccpu0) / wall
+	res.ClientCPU = (cpuSeconds(child.PID()) - ccpu0) / wall
 	if err := json.Unmarshal([]byte(raw), &res.Clients); err != nil {
 		return res, err
 	}
