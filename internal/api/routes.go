@@ -16,6 +16,11 @@ func (a *API) Routes() []Route {
 	routes = append(routes, a.roomRoutes()...)
 	routes = append(routes, a.commerceRoutes()...)
 	routes = append(routes, a.promoRoutes()...)
+	routes = append(routes, a.flashSaleRoutes()...)
+	routes = append(routes, a.groupBuyRoutes()...)
+	routes = append(routes, a.assistRoutes()...)
+	routes = append(routes, a.couponRoutes()...)
+	routes = append(routes, a.commentBuyRoutes()...)
 	return routes
 }
 

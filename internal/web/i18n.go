@@ -28,18 +28,22 @@ const langCookie = "siyu_lang"
 // (%s, %d) filled by the t template function's extra arguments.
 type catalog map[string]string
 
-// loadCatalogs reads i18n/<lang>.json for every language and insists that all catalogs
-// have the same keys, so a text added in Chinese is never silently missing in English.
+// loadCatalogs reads i18n/<lang>.json and every i18n/<lang>.<area>.json for every
+// language and insists that all catalogs have the same keys, so a text added in Chinese
+// is never silently missing in English. Areas keep their texts in their own files so a
+// page's words sit together; a key defined in two files of one language is an error.
 func loadCatalogs(fsys fs.FS) (map[string]catalog, error) {
 	out := map[string]catalog{}
 	for _, l := range languages {
-		raw, err := fs.ReadFile(fsys, "i18n/"+l+".json")
+		parts, err := fs.Glob(fsys, "i18n/"+l+".*.json")
 		if err != nil {
 			return nil, fmt.Errorf("web: catalog %s: %w", l, err)
 		}
-		var c catalog
-		if err := json.Unmarshal(raw, &c); err != nil {
-			return nil, fmt.Errorf("web: catalog %s: %w", l, err)
+		c := catalog{}
+		for _, name := range append([]string{"i18n/" + l + ".json"}, parts...) {
+			if err := mergeCatalog(fsys, name, c); err != nil {
+				return nil, fmt.Errorf("web: catalog %s: %w", l, err)
+			}
 		}
 		out[l] = c
 	}
@@ -53,6 +57,25 @@ func loadCatalogs(fsys fs.FS) (map[string]catalog, error) {
 		}
 	}
 	return out, nil
+}
+
+// mergeCatalog adds the keys of one catalog file to c, refusing a key c already has.
+func mergeCatalog(fsys fs.FS, name string, c catalog) error {
+	raw, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return err
+	}
+	var part catalog
+	if err := json.Unmarshal(raw, &part); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	for k, v := range part {
+		if _, dup := c[k]; dup {
+			return fmt.Errorf("%s: key %q is already defined in another file", name, k)
+		}
+		c[k] = v
+	}
+	return nil
 }
 
 func missingKeys(want, have catalog) []string {

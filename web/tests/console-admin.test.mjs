@@ -5,12 +5,14 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, launchBrowser, screenshot, withPage, pageText, repoRoot } from './helpers.mjs';
 
 // Every message key of the console; one showing up as page text means a missing translation.
-const catalogKeys = Object.keys(JSON.parse(readFileSync(path.join(repoRoot, 'internal/web/i18n/zh-CN.json'), 'utf8')));
+const i18nDir = path.join(repoRoot, 'internal/web/i18n');
+const catalogKeys = readdirSync(i18nDir).filter((f) => /^zh-CN(\.[a-z-]+)?\.json$/.test(f))
+  .flatMap((f) => Object.keys(JSON.parse(readFileSync(path.join(i18nDir, f), 'utf8'))));
 
 const PASSWORD = 'siyu-demo';
 const OWNER = 'owner@demo.siyu';

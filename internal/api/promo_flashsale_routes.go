@@ -1,0 +1,6 @@
+package api
+
+// flashSaleRoutes are the flash-sale (秒杀) routes.
+func (a *API) flashSaleRoutes() []Route {
+	return nil
+}
