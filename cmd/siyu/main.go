@@ -135,6 +135,46 @@ type benchCmd struct {
 	// Red envelopes (cmd/siyu/promo.go).
 	RedEnvelope        benchEnvelopeCmd        `cmd:"" name:"redenvelope" help:"Red envelopes: N viewers grab at once; grabs/s, latency, and the money reconciled to the fen."`
 	RedEnvelopeClients benchEnvelopeClientsCmd `cmd:"" name:"redenvelope-clients" hidden:"" help:"The viewer process of 'bench redenvelope' (internal)."`
+	// Flash sales (below).
+	FlashSale        benchFlashSaleCmd        `cmd:"" name:"flashsale" help:"Flash sale: N buyers storm one sale over HTTP; throughput vs a no-op baseline, latency, nothing oversold."`
+	FlashSaleClients benchFlashSaleClientsCmd `cmd:"" name:"flashsale-clients" hidden:"" help:"The buyer process of 'bench flashsale' (internal)."`
+	// Segments and rule tags (internal/loadgen/crm.go).
+	CRM loadgen.CRMBench `cmd:"" name:"crm" help:"CRM: segment counts over 1,000,000 customers and rule tags on events, on SQLite and/or PostgreSQL."`
+}
+
+type benchFlashSaleFlags struct {
+	Buyers   int `default:"10000" help:"Buyers (viewer tokens); each buys one unit once."`
+	Conns    int `default:"256" help:"Keep-alive connections buying in parallel."`
+	DupEvery int `name:"dup-every" default:"100" help:"Every Nth buyer also buys a second time, concurrently (0: never)."`
+}
+
+type benchFlashSaleCmd struct {
+	benchFlashSaleFlags `embed:""`
+	Stock               int64  `default:"1000" help:"Units of the sale (limit one per buyer)."`
+	Report              string `default:"docs/benchmarks.md" help:"Markdown file the results are appended to ('' to skip)."`
+}
+
+func (c *benchFlashSaleCmd) Run() error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := fmt.Sprintf("siyu bench flashsale --buyers %d --stock %d --conns %d --dup-every %d", c.Buyers, c.Stock, c.Conns, c.DupEvery)
+	clients := loadgen.FlashSaleClientOptions{Buyers: c.Buyers, Conns: c.Conns, DupEvery: c.DupEvery}
+	_, err = loadgen.RunFlashSaleBench(context.Background(), loadgen.FlashSaleOptions{Exe: exe, Report: c.Report, Stock: c.Stock,
+		Command: cmd, FlashSaleClientOptions: clients}, os.Stdout)
+	return err
+}
+
+type benchFlashSaleClientsCmd struct {
+	benchFlashSaleFlags `embed:""`
+	URL                 string `required:"" help:"Server base URL."`
+	Session             int64  `required:"" help:"Live session id."`
+}
+
+func (c *benchFlashSaleClientsCmd) Run() error {
+	return loadgen.RunFlashSaleClients(context.Background(), loadgen.FlashSaleClientOptions{URL: c.URL, SessionID: c.Session,
+		Buyers: c.Buyers, Conns: c.Conns, DupEvery: c.DupEvery}, os.Stdin, os.Stdout)
 }
 
 type roomLoadFlags struct {

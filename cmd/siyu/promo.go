@@ -14,9 +14,10 @@ import (
 )
 
 type benchEnvelopeFlags struct {
-	Viewers  int `default:"100000" help:"Viewers; each grabs once (viewer i grabs envelope i mod --envelopes)."`
-	Conns    int `default:"256" help:"Keep-alive connections grabbing in parallel."`
-	DupEvery int `name:"dup-every" default:"100" help:"Every Nth viewer also grabs a second time, concurrently (0: never)."`
+	Viewers  int    `default:"10000" help:"Viewers in the room; each grabs every envelope once."`
+	Via      string `default:"ws" enum:"ws,http" help:"How viewers grab: ws (a grab message on each viewer's room WebSocket) or http (POST …/grab)."`
+	Conns    int    `default:"256" help:"With --via http: keep-alive connections grabbing in parallel."`
+	DupEvery int    `name:"dup-every" default:"100" help:"Every Nth viewer also grabs its first envelope a second time, at once (0: never)."`
 }
 
 type benchEnvelopeCmd struct {
@@ -32,12 +33,19 @@ func (c *benchEnvelopeCmd) Run() error {
 	if err != nil {
 		return err
 	}
+	conns := ""
+	if c.Via == loadgen.ViaHTTP {
+		conns = fmt.Sprintf(" --conns %d", c.Conns)
+	}
 	_, err = loadgen.RunEnvelopeBench(context.Background(), loadgen.EnvelopeOptions{Exe: exe, Report: c.Report,
-		Command: fmt.Sprintf("siyu bench redenvelope --viewers %d --envelopes %d --total %d --shares %d --conns %d --dup-every %d",
-			c.Viewers, c.Envelopes, c.Total, c.Shares, c.Conns, c.DupEvery),
-		Envelopes: c.Envelopes, Total: c.Total, Shares: c.Shares,
-		EnvelopeClientOptions: loadgen.EnvelopeClientOptions{Viewers: c.Viewers, Conns: c.Conns, DupEvery: c.DupEvery}}, os.Stdout)
+		Command: fmt.Sprintf("siyu bench redenvelope --via %s --viewers %d --envelopes %d --total %d --shares %d%s --dup-every %d",
+			c.Via, c.Viewers, c.Envelopes, c.Total, c.Shares, conns, c.DupEvery),
+		Envelopes: c.Envelopes, Total: c.Total, Shares: c.Shares, EnvelopeClientOptions: c.options()}, os.Stdout)
 	return err
+}
+
+func (f benchEnvelopeFlags) options() loadgen.EnvelopeClientOptions {
+	return loadgen.EnvelopeClientOptions{Viewers: f.Viewers, Via: f.Via, Conns: f.Conns, DupEvery: f.DupEvery}
 }
 
 type benchEnvelopeClientsCmd struct {
@@ -47,8 +55,9 @@ type benchEnvelopeClientsCmd struct {
 }
 
 func (c *benchEnvelopeClientsCmd) Run() error {
-	return loadgen.RunEnvelopeClients(context.Background(), loadgen.EnvelopeClientOptions{URL: c.URL, SessionID: c.Session,
-		Viewers: c.Viewers, Conns: c.Conns, DupEvery: c.DupEvery}, os.Stdin, os.Stdout)
+	opt := c.options()
+	opt.URL, opt.SessionID = c.URL, c.Session
+	return loadgen.RunEnvelopeClients(context.Background(), opt, os.Stdin, os.Stdout)
 }
 
 type lotteryCmd struct {

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 func getJSON(t *testing.T, client *http.Client, url, token string, out any) {
@@ -39,10 +42,12 @@ type storedEnvelope struct {
 	} `json:"grabs"`
 }
 
-// TestKill9DuringGrabStorm drives concurrent grabs at a real siyu process, SIGKILLs it
-// in the middle of the storm, restarts it on the same data directory and checks that
-// every grab answered 200 is stored with its amount, that the money reconciles to the
-// fen, and that the rebuilt owner hands out exactly the remaining shares.
+// TestKill9DuringGrabStorm drives concurrent grabs at a real siyu process, half over
+// HTTP and half as grab messages on the viewers' room WebSockets, SIGKILLs it in the
+// middle of the storm, restarts it on the same data directory and checks that every
+// grab answered with an amount (200 or grab_result) is stored with it, that the money
+// reconciles to the fen, and that the rebuilt owner hands out exactly the remaining
+// shares.
 func TestKill9DuringGrabStorm(t *testing.T) {
 	data := t.TempDir()
 	addr := freeAddr(t)
@@ -92,7 +97,7 @@ func TestKill9DuringGrabStorm(t *testing.T) {
 	var mu sync.Mutex
 	acked := map[int64]int64{}  // viewer → amount answered 200
 	unknown := map[int64]bool{} // the request failed: the grab may or may not have committed
-	var next, ackedN atomic.Int64
+	var next, ackedN, ackedWS atomic.Int64
 	for range 24 {
 		wg.Add(1)
 		go func() {
@@ -102,7 +107,14 @@ func TestKill9DuringGrabStorm(t *testing.T) {
 				if i >= viewers {
 					return
 				}
-				status, body, err := post(client, p.url+"/api/v1/red-envelopes/"+eid+"/grab", vs[i].token, nil)
+				var status int
+				var body map[string]any
+				var err error
+				if i%2 == 1 {
+					status, body, err = grabOverWS(p.url, sid, eid, vs[i].token)
+				} else {
+					status, body, err = post(client, p.url+"/api/v1/red-envelopes/"+eid+"/grab", vs[i].token, nil)
+				}
 				mu.Lock()
 				switch {
 				case err != nil || status >= 500:
@@ -110,6 +122,9 @@ func TestKill9DuringGrabStorm(t *testing.T) {
 				case status == 200:
 					acked[vs[i].id] = int64(body["amount"].(float64))
 					ackedN.Add(1)
+					if i%2 == 1 {
+						ackedWS.Add(1)
+					}
 				}
 				mu.Unlock()
 				if err != nil {
@@ -126,7 +141,7 @@ func TestKill9DuringGrabStorm(t *testing.T) {
 	}
 	<-p.done
 	wg.Wait()
-	t.Logf("killed with %d grabs acknowledged and %d in flight", len(acked), len(unknown))
+	t.Logf("killed with %d grabs acknowledged (%d over the room WebSocket) and %d in flight", len(acked), ackedWS.Load(), len(unknown))
 
 	addr2 := freeAddr(t)
 	p2 := startSiyu(t, "serve", "--addr", addr2, "--data", data, "--log-level", "warn")
@@ -177,5 +192,33 @@ func TestKill9DuringGrabStorm(t *testing.T) {
 	if len(got.Grabs) != shares || sum != total || got.Remaining != 0 {
 		t.Fatalf("after the restart the envelope ends with %d grabs of %d fen (remaining %d), want %d of %d", len(got.Grabs), sum,
 			got.Remaining, shares, total)
+	}
+}
+
+// grabOverWS joins the room as the viewer, sends one grab message and waits for its
+// grab_result, reported like the HTTP answer: 200 with the amount, 409 with the error.
+func grabOverWS(base, sid, eid, token string) (int, map[string]any, error) {
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/api/v1/sessions/"+sid+"/ws?token="+token, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer ws.Close()
+	_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if err := ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"grab","envelope_id":`+eid+`,"ref":"k"}`)); err != nil {
+		return 0, nil, err
+	}
+	for {
+		_, data, err := ws.ReadMessage()
+		if err != nil {
+			return 0, nil, err
+		}
+		var m map[string]any
+		if json.Unmarshal(data, &m) != nil || m["type"] != "grab_result" {
+			continue
+		}
+		if m["error"] != nil {
+			return 409, map[string]any{"error": m["error"]}, nil
+		}
+		return 200, map[string]any{"amount": m["amount"]}, nil
 	}
 }

@@ -13,10 +13,17 @@ import (
 	"github.com/siyu-live/siyu"
 	"github.com/siyu-live/siyu/internal/commerce"
 	"github.com/siyu-live/siyu/internal/config"
+	"github.com/siyu-live/siyu/internal/crm"
+	"github.com/siyu-live/siyu/internal/crm/segment"
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/org"
 	"github.com/siyu-live/siyu/internal/promo"
+	"github.com/siyu-live/siyu/internal/promo/assist"
+	"github.com/siyu-live/siyu/internal/promo/commentbuy"
+	"github.com/siyu-live/siyu/internal/promo/coupon"
+	"github.com/siyu-live/siyu/internal/promo/flashsale"
+	"github.com/siyu-live/siyu/internal/promo/groupbuy"
 	"github.com/siyu-live/siyu/internal/ratelimit"
 	"github.com/siyu-live/siyu/internal/room"
 	"github.com/siyu-live/siyu/internal/webhook"
@@ -36,6 +43,22 @@ type Deps struct {
 	Metrics  *Metrics
 	// Ready reports whether the node can serve (store and bus reachable) for /healthz.
 	Ready func(ctx context.Context) error
+
+	// GroupBuys are group buys (拼团), Assists assists (助力).
+	GroupBuys *groupbuy.Service
+	Assists   *assist.Service
+
+	// FlashSales are flash sales (秒杀).
+	FlashSales *flashsale.Service
+
+	// Coupons are coupons (优惠券), CommentBuys comment-to-buy keywords (评论下单).
+	Coupons     *coupon.Service
+	CommentBuys *commentbuy.Service
+
+	// CRM keeps customer profiles, tags and timelines (SCRM).
+	CRM *crm.Service
+	// Segments are saved rules over tags and behaviour with live counts (internal/crm/segment).
+	Segments *segment.Service
 }
 
 // API holds the dependencies every handler needs.

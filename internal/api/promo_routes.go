@@ -52,5 +52,11 @@ func (a *API) promoRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/viewer/prizes", Summary: "What the viewer has won", Tag: tag, Auth: Viewer, Out: List[promo.Prize]{}, h: a.viewerPrizes},
 		{Method: "PUT", Path: "/api/v1/viewer/prizes/{id}/delivery", Summary: "Fill in (or correct) where a prize is sent", Tag: tag, Auth: Viewer,
 			In: promo.DeliveryInput{}, Out: promo.Prize{}, h: a.setDelivery},
+
+		// What a viewer joining the room late sees (promo_viewer_lists.go).
+		{Method: "GET", Path: "/api/v1/viewer/red-envelopes", Summary: "The viewer's session's red envelopes that can still be grabbed, with my_amount",
+			Tag: tag, Auth: Viewer, Out: List[promo.ViewerEnvelopeItem]{}, h: a.viewerEnvelopes},
+		{Method: "GET", Path: "/api/v1/viewer/lotteries", Summary: "The viewer's session's open and just-drawn lotteries, with entered, winners and my_prize_id",
+			Tag: tag, Auth: Viewer, Out: List[promo.ViewerLotteryItem]{}, h: a.viewerLotteries},
 	}
 }

@@ -21,6 +21,8 @@ func (a *API) Routes() []Route {
 	routes = append(routes, a.assistRoutes()...)
 	routes = append(routes, a.couponRoutes()...)
 	routes = append(routes, a.commentBuyRoutes()...)
+	routes = append(routes, a.crmRoutes()...)
+	routes = append(routes, a.segmentRoutes()...)
 	return routes
 }
 

@@ -27,6 +27,7 @@ type pricedLine struct {
 // against products and SKUs (snapshotting name and unit price), reserves stock unless
 // in.StockHeld, schedules the expiry job and queues order.created, all in tx, so the
 // caller's own bookkeeping (a flash sale's counter) commits or rolls back with it.
+// With in.CouponClaimID the coupon is redeemed in tx too (see CouponRedeemer).
 // Validation errors name the field (lines[0].quantity); lack of stock is sold_out.
 func (s *Service) CreateOrderTx(ctx context.Context, tx *db.Tx, in NewOrder) (Order, error) {
 	return s.createOrder(ctx, tx, in, &lookups{})
@@ -111,10 +112,10 @@ func (s *Service) createOrder(ctx context.Context, tx *db.Tx, in NewOrder, cache
 			return Order{}, err
 		}
 	}
-	var total int64
+	var subtotal int64
 	needsAddress := false
 	for _, l := range lines {
-		total += l.Price * l.Quantity
+		subtotal += l.Price * l.Quantity
 		needsAddress = needsAddress || !l.product.Virtual
 	}
 	expiry := in.ExpiresAfter
@@ -128,10 +129,11 @@ func (s *Service) createOrder(ctx context.Context, tx *db.Tx, in NewOrder, cache
 	if in.Address != nil {
 		address = encodeJSON(in.Address)
 	}
-	id, err := db.Insert(ctx, tx, `INSERT INTO orders (tenant_id, session_id, viewer_id, status, total_fen, needs_address, address,
-		source, source_id, stock_held, expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		in.TenantID, in.SessionID, in.ViewerID, StatusCreated, total, boolInt(needsAddress), address, in.Source, in.SourceID,
-		boolInt(in.StockHeld), now.Add(expiry).UnixMilli(), now.UnixMilli(), now.UnixMilli())
+	id, err := db.Insert(ctx, tx, `INSERT INTO orders (tenant_id, session_id, viewer_id, status, subtotal_fen, total_fen,
+		needs_address, address, source, source_id, stock_held, expires_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.TenantID, in.SessionID, in.ViewerID, StatusCreated, subtotal, subtotal, boolInt(needsAddress), address, in.Source,
+		in.SourceID, boolInt(in.StockHeld), now.Add(expiry).UnixMilli(), now.UnixMilli(), now.UnixMilli())
 	if err != nil {
 		return Order{}, fmt.Errorf("commerce: insert order: %w", err)
 	}
@@ -140,6 +142,11 @@ func (s *Service) createOrder(ctx context.Context, tx *db.Tx, in NewOrder, cache
 			unit_price_fen, quantity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.TenantID, id, l.ProductID, l.SKUID, l.product.Name,
 			l.sku.Name, l.product.image(), l.Price, l.Quantity); err != nil {
 			return Order{}, fmt.Errorf("commerce: insert order line: %w", err)
+		}
+	}
+	if in.CouponClaimID > 0 {
+		if err := s.redeemCoupon(ctx, tx, in, id, subtotal, lines); err != nil {
+			return Order{}, err
 		}
 	}
 	if err := s.scheduleExpiry(ctx, tx, in.TenantID, id, now.Add(expiry)); err != nil {

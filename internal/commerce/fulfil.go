@@ -63,7 +63,7 @@ func (s *Service) Ship(ctx context.Context, p org.Principal, id int64, in ShipIn
 	if !trackingRe.MatchString(in.TrackingNo) {
 		return Order{}, siyu.Invalid("tracking_no", "tracking_no must be 4–40 letters, digits or dashes")
 	}
-	return s.staffMove(ctx, p, id, org.PermOrdersView, func(tx *db.Tx, o Order) (Order, error) {
+	return s.staffMove(ctx, p, id, org.PermOrdersManage, func(tx *db.Tx, o Order) (Order, error) {
 		if o.Status == StatusPaid && o.NeedsAddress && o.Address == nil {
 			return o, siyu.Errorf(siyu.ECONFLICT, "order %d has no delivery address yet", id)
 		}
@@ -73,7 +73,7 @@ func (s *Service) Ship(ctx context.Context, p org.Principal, id int64, in ShipIn
 
 // Complete marks a shipped order completed (received by the buyer).
 func (s *Service) Complete(ctx context.Context, p org.Principal, id int64) (Order, error) {
-	return s.staffMove(ctx, p, id, org.PermOrdersView, func(tx *db.Tx, o Order) (Order, error) {
+	return s.staffMove(ctx, p, id, org.PermOrdersManage, func(tx *db.Tx, o Order) (Order, error) {
 		return s.move(ctx, tx, o, StatusCompleted)
 	}, "order.complete", EventOrderCompleted, "")
 }
@@ -86,8 +86,8 @@ func (s *Service) Refund(ctx context.Context, p org.Principal, id int64, in Refu
 	if err != nil {
 		return Order{}, err
 	}
-	if !p.Can(org.PermProductsManage) {
-		return Order{}, siyu.Errorf(siyu.EFORBIDDEN, "your role may not refund orders (needs %s)", org.PermProductsManage)
+	if !p.Can(org.PermOrdersManage) {
+		return Order{}, siyu.Errorf(siyu.EFORBIDDEN, "your role may not refund orders (needs %s)", org.PermOrdersManage)
 	}
 	o, err := getOrder(ctx, s.store, p.TenantID, 0, id)
 	if err != nil {
@@ -112,7 +112,7 @@ func (s *Service) Refund(ctx context.Context, p org.Principal, id int64, in Refu
 		}
 	}
 	// release publishes order.refunded itself, so staffMove publishes nothing more.
-	return s.staffMove(ctx, p, id, org.PermProductsManage, func(tx *db.Tx, o Order) (Order, error) {
+	return s.staffMove(ctx, p, id, org.PermOrdersManage, func(tx *db.Tx, o Order) (Order, error) {
 		after, err := s.release(ctx, tx, o, StatusRefunded, set{"refund_reason", reason})
 		if err != nil {
 			return after, err

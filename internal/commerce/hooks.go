@@ -45,7 +45,7 @@ func (s *Service) register(m map[string][]Hook, source string, fn Hook) {
 // runHooks calls the hooks of m registered for o's source.
 func (s *Service) runHooks(ctx context.Context, tx *db.Tx, m map[string][]Hook, o Order) error {
 	s.mu.RLock()
-	hooks := append([]Hook(nil), m[o.Source]...)
+	hooks := append(append([]Hook(nil), m[o.Source]...), m[anySource]...)
 	s.mu.RUnlock()
 	for _, h := range hooks {
 		if err := h(ctx, tx, o); err != nil {

@@ -70,7 +70,8 @@ func checkSource(s string) error {
 }
 
 // Order is one purchase by a viewer. Lines keep the name and unit price at the time
-// of purchase; Total is their sum in fen.
+// of purchase; Subtotal is their sum in fen, Discount what a coupon took off, and
+// Total what the buyer pays: Subtotal − Discount, never below 1 fen.
 type Order struct {
 	ID            int64     `json:"id"`
 	TenantID      int64     `json:"-"`
@@ -78,7 +79,10 @@ type Order struct {
 	ViewerID      int64     `json:"viewer_id"`
 	BuyerNickname string    `json:"buyer_nickname"`
 	Status        string    `json:"status"`
+	Subtotal      int64     `json:"subtotal"`
+	Discount      int64     `json:"discount"`
 	Total         int64     `json:"total"`
+	CouponClaimID int64     `json:"coupon_claim_id,omitempty"`
 	Lines         []Line    `json:"lines"`
 	NeedsAddress  bool      `json:"needs_address"`
 	Address       *Address  `json:"address"`
@@ -122,6 +126,8 @@ const (
 type OrderInput struct {
 	Lines   []LineInput `json:"lines"`
 	Address *Address    `json:"address,omitempty"`
+	// CouponClaimID redeems one of the buyer's claimed coupons on this order.
+	CouponClaimID int64 `json:"coupon_claim_id,omitempty"`
 }
 
 // LineInput names what to buy; sku_id may be left out when the product has one SKU.
@@ -154,6 +160,9 @@ type NewOrder struct {
 	// ExpiresAfter overrides the tenant's OrderExpiryMinutes (a flash sale may want
 	// its unpaid orders back sooner); 0 uses the setting.
 	ExpiresAfter time.Duration
+	// CouponClaimID redeems the buyer's coupon claim through the CouponRedeemer in
+	// the order's transaction; 0 uses none.
+	CouponClaimID int64
 }
 
 // NewLine is one line of a NewOrder. Price overrides the SKU's price (a flash-sale
@@ -194,6 +203,9 @@ func (in NewOrder) check() error {
 	}
 	if in.ExpiresAfter < 0 {
 		return siyu.Invalid("expires_after", "expires_after must not be negative")
+	}
+	if in.CouponClaimID < 0 {
+		return siyu.Invalid("coupon_claim_id", "coupon_claim_id must be the id of one of your coupons")
 	}
 	return nil
 }

@@ -18,6 +18,9 @@ type orderRow struct {
 	Nickname     string `db:"nickname"`
 	Status       string `db:"status"`
 	Total        int64  `db:"total_fen"`
+	Subtotal     int64  `db:"subtotal_fen"`
+	Discount     int64  `db:"discount_fen"`
+	CouponClaim  int64  `db:"coupon_claim_id"`
 	NeedsAddress int64  `db:"needs_address"`
 	Address      string `db:"address"`
 	Source       string `db:"source"`
@@ -38,6 +41,7 @@ type orderRow struct {
 }
 
 const orderCols = `o.id, o.tenant_id, o.session_id, o.viewer_id, COALESCE(v.nickname, '') AS nickname, o.status, o.total_fen,
+	o.subtotal_fen, o.discount_fen, o.coupon_claim_id,
 	o.needs_address, o.address, o.source, o.source_id, o.stock_held, o.carrier, o.tracking_no, o.cancel_reason,
 	o.refund_reason, o.expires_at, o.created_at, o.updated_at, o.paid_at, o.shipped_at, o.completed_at,
 	o.cancelled_at, o.refunded_at`
@@ -57,7 +61,7 @@ type lineRow struct {
 
 func (r orderRow) order(lines []lineRow) Order {
 	o := Order{ID: r.ID, TenantID: r.TenantID, SessionID: r.SessionID, ViewerID: r.ViewerID, BuyerNickname: r.Nickname,
-		Status: r.Status, Total: r.Total, Lines: []Line{}, NeedsAddress: r.NeedsAddress != 0, Source: r.Source,
+		Status: r.Status, Subtotal: r.Subtotal, Discount: r.Discount, Total: r.Total, CouponClaimID: r.CouponClaim, Lines: []Line{}, NeedsAddress: r.NeedsAddress != 0, Source: r.Source,
 		SourceID: r.SourceID, StockHeld: r.StockHeld != 0, Carrier: r.Carrier, TrackingNo: r.TrackingNo,
 		CancelReason: r.CancelReason, RefundReason: r.RefundReason, ExpiresAt: msTime(r.ExpiresAt),
 		CreatedAt: msTime(r.CreatedAt), UpdatedAt: msTime(r.UpdatedAt), PaidAt: msTime(r.PaidAt),

@@ -14,7 +14,7 @@ import (
 // that session's showcase, and the session must belong to the viewer's brand.
 func (s *Service) PlaceOrder(ctx context.Context, b Buyer, sessionID int64, in OrderInput) (Order, error) {
 	no := NewOrder{TenantID: b.TenantID, SessionID: sessionID, ViewerID: b.ViewerID, Address: in.Address,
-		Source: SourceShowcase}
+		Source: SourceShowcase, CouponClaimID: in.CouponClaimID}
 	for _, l := range in.Lines {
 		no.Lines = append(no.Lines, NewLine{ProductID: l.ProductID, SKUID: l.SKUID, Quantity: l.Quantity})
 	}
@@ -105,8 +105,10 @@ func (s *Service) SetAddress(ctx context.Context, b Buyer, id int64, a Address) 
 }
 
 // release cancels or refunds o in tx: the transition, the stock back (unless the
-// caller holds it), the sold count down for a paid order, the source's release
-// hooks and the webhook, all or nothing.
+// caller holds it), the sold count down for a paid order, the coupon back for a
+// cancelled (or expired) one, the source's release hooks and the webhook, all or
+// nothing. A refund keeps the coupon used: it was spent on a purchase that happened,
+// and handing it back would let a buyer pay, refund and reuse it past its quantity.
 func (s *Service) release(ctx context.Context, tx *db.Tx, o Order, to string, extra ...set) (Order, error) {
 	wasPaid := o.Status == StatusPaid
 	after, err := s.move(ctx, tx, o, to, extra...)
@@ -131,6 +133,11 @@ func (s *Service) release(ctx context.Context, tx *db.Tx, o Order, to string, ex
 	}
 	if to == StatusCancelled && s.queue != nil {
 		if err := s.queue.Cancel(ctx, tx, expireKey(o.ID)); err != nil {
+			return after, err
+		}
+	}
+	if to == StatusCancelled {
+		if err := s.restoreCoupon(ctx, tx, after); err != nil {
 			return after, err
 		}
 	}

@@ -18,6 +18,9 @@
 //   - Webhooks (order.*) and audit entries are written in the same transaction as
 //     the change; room events (product_pinned, product_unpinned, showcase_changed)
 //     go through RoomNotifier after commit and never fail the change.
+//   - Coupons are kept by the promo domain behind CouponRedeemer: an order with a
+//     coupon claim redeems it in the order's transaction (subtotal − discount, never
+//     below 1 fen) and a cancelled or expired order gives it back in its own.
 //   - Code running inside a commerce transaction (hooks, CreateOrderTx callers) must
 //     use the *db.Tx only: on SQLite the store has one writer connection, and on
 //     PostgreSQL reads and writes share one pool, so a store call from inside a
@@ -99,6 +102,7 @@ type Service struct {
 
 	mu        sync.RWMutex
 	rooms     RoomNotifier
+	coupons   CouponRedeemer
 	onPaid    map[string][]Hook
 	onRelease map[string][]Hook
 }

@@ -129,6 +129,9 @@ func (s *Service) End(ctx context.Context, p org.Principal, id int64) (Session, 
 		if err != nil {
 			return err
 		}
+		if err := s.watchEnded(ctx, tx, p.TenantID, id); err != nil {
+			return err
+		}
 		if err := s.audit(ctx, tx, p, AuditSessionEnd, id, r.Title); err != nil {
 			return err
 		}

@@ -161,8 +161,10 @@ func (s *Service) VerifyPhone(ctx context.Context, v Viewer, in VerifyInput) (Vi
 			return fmt.Errorf("live: verify phone: %w", err)
 		}
 		tx.AfterCommit(func() { s.viewers.Delete(hash) })
-		out, err = getViewer(ctx, tx, v.TenantID, v.ID)
-		return err
+		if out, err = getViewer(ctx, tx, v.TenantID, v.ID); err != nil {
+			return err
+		}
+		return s.watchPhone(ctx, tx, out)
 	})
 	if err == nil {
 		err = fail

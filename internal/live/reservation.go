@@ -76,6 +76,9 @@ func (s *Service) Reserve(ctx context.Context, v Viewer, sessionID int64) (Reser
 			return fmt.Errorf("live: reserve: %w", err)
 		}
 		status = http.StatusCreated
+		if err := s.watchReserved(ctx, tx, v.TenantID, sessionID, v.ID); err != nil {
+			return err
+		}
 		return s.event(ctx, tx, v.TenantID, EventReserved, map[string]any{"session_id": sessionID, "viewer_id": v.ID,
 			"reservation_id": out.ID})
 	})

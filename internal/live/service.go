@@ -132,6 +132,7 @@ type Service struct {
 	gifts    *ttlCache[int64, []Gift]
 	follows  *ttlCache[[2]int64, bool]
 	seeded   *ttlCache[int64, bool]
+	people   PeopleWatcher // the CRM (SetPeopleWatcher); nil tells nobody
 }
 
 // NewService builds the live service and registers the reminder job kind on opt.Queue,

@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,9 +11,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
+)
+
+// Transports of `siyu bench redenvelope --via`.
+const (
+	ViaWS   = "ws"   // grab messages on each viewer's room WebSocket (how a viewer in the room grabs)
+	ViaHTTP = "http" // POST /api/v1/red-envelopes/{id}/grab with the viewer's token
 )
 
 // EnvelopeClientOptions drive the viewer process of `siyu bench redenvelope`.
@@ -20,8 +25,9 @@ type EnvelopeClientOptions struct {
 	URL       string
 	SessionID int64
 	Viewers   int
-	Conns     int // keep-alive connections grabbing in parallel
-	DupEvery  int // every DupEvery-th viewer also grabs a second time, concurrently (0: never)
+	Via       string // ViaWS or ViaHTTP
+	Conns     int    // HTTP: keep-alive connections grabbing in parallel (WS: one per viewer)
+	DupEvery  int    // every DupEvery-th viewer also grabs its first envelope a second time, at once (0: never)
 }
 
 // GrabPhase is one storm as the clients saw it.
@@ -31,22 +37,124 @@ type GrabPhase struct {
 	Empty     int     `json:"empty"`
 	Already   int     `json:"already_grabbed"`
 	Other     int     `json:"other"`
-	Errors    int     `json:"errors"`
+	Errors    int     `json:"errors"` // no answer: a failed request, a dropped socket, a timeout
+	Stray     int     `json:"stray"`  // WS: answers to grabs this connection did not send (must be 0)
 	Seconds   float64 `json:"seconds"`
 	P50ms     float64 `json:"p50_ms"`
 	P99ms     float64 `json:"p99_ms"`
 	MaxMs     float64 `json:"max_ms"`
 	FirstBad  string  `json:"first_bad,omitempty"`
-	DoubleAck int     `json:"double_ack"` // viewers answered 200 twice (must be 0)
-	// Acked maps viewer id → acknowledged amount (phase 1 only).
-	Acked map[int64]int64 `json:"acked,omitempty"`
+	DoubleAck int     `json:"double_ack"` // a viewer answered with an amount twice for one envelope (must be 0)
+	// Acked maps envelope id → viewer id → acknowledged amount (phase 1 only).
+	Acked map[int64]map[int64]int64 `json:"acked,omitempty"`
+}
+
+// grab is one grab of the plan: viewer index and envelope index.
+type grab struct{ viewer, envelope int }
+
+// plan is who grabs what: every viewer grabs every envelope once, starting with
+// envelope viewer mod E so that the storm hits every envelope's owner at once; with
+// dup, every DupEvery-th viewer grabs its first envelope twice at once.
+func plan(viewers, envelopes, dupEvery int, dup bool) [][]grab {
+	out := make([][]grab, viewers)
+	for v := range out {
+		for k := range envelopes {
+			out[v] = append(out[v], grab{v, (v + k) % envelopes})
+		}
+	}
+	if dup && dupEvery > 0 {
+		for v := 0; v < viewers; v += dupEvery {
+			out[v] = slices.Insert(out[v], 1, out[v][0])
+		}
+	}
+	return out
+}
+
+// tally counts the answers one worker saw; tallies are merged when the storm ends.
+type tally struct {
+	GrabPhase
+	lat   []float64
+	acked []ack
+}
+
+type ack struct {
+	envelope, viewer, amount int64
+}
+
+// answer records one answer: code "" is a grab with its amount, otherwise the error code.
+func (t *tally) answer(envelope, viewer int64, code string, amount int64, ms float64, raw []byte) {
+	t.Requests++
+	t.lat = append(t.lat, ms)
+	switch code {
+	case "":
+		t.OK++
+		t.acked = append(t.acked, ack{envelope, viewer, amount})
+	case "empty":
+		t.Empty++
+	case "already_grabbed":
+		t.Already++
+	default:
+		t.Other++
+		if t.FirstBad == "" {
+			t.FirstBad = string(raw)
+		}
+	}
+}
+
+// failed records a grab that got no answer.
+func (t *tally) failed(err error) {
+	t.Requests++
+	t.Errors++
+	if t.FirstBad == "" && err != nil {
+		t.FirstBad = err.Error()
+	}
+}
+
+// merge adds up the workers' tallies into one phase.
+func merge(ts []*tally, seconds float64, keep bool) GrabPhase {
+	res := GrabPhase{Seconds: seconds}
+	var lat []float64
+	acked := map[int64]map[int64]int64{}
+	for _, t := range ts {
+		res.Requests += t.Requests
+		res.OK += t.OK
+		res.Empty += t.Empty
+		res.Already += t.Already
+		res.Other += t.Other
+		res.Errors += t.Errors
+		res.Stray += t.Stray
+		if res.FirstBad == "" {
+			res.FirstBad = t.FirstBad
+		}
+		lat = append(lat, t.lat...)
+		for _, a := range t.acked {
+			m := acked[a.envelope]
+			if m == nil {
+				m = map[int64]int64{}
+				acked[a.envelope] = m
+			}
+			if _, dup := m[a.viewer]; dup {
+				res.DoubleAck++
+			}
+			m[a.viewer] = a.amount
+		}
+	}
+	slices.Sort(lat)
+	if n := len(lat); n > 0 {
+		res.P50ms, res.P99ms, res.MaxMs = lat[n/2], lat[n*99/100], lat[n-1]
+	}
+	if keep {
+		res.Acked = acked
+	}
+	return res
 }
 
 // RunEnvelopeClients is the viewer side of the red-envelope benchmark, in its own
-// process. Protocol with the parent over stdin/stdout: "created N" → waits "go <id>" →
-// "phase1 {json}" → waits "again" → "phase2 {json}". Phase 1 is the storm; in phase 2
-// every viewer grabs again, which the server refuses from memory (already_grabbed or
-// empty): the same route and authentication without a commit, as a baseline.
+// process. Protocol with the parent over stdin/stdout: "ready N F" (viewers created and,
+// over WS, N connected with F failures) → waits "go <ids>" → "phase1 {json}" → waits
+// "again" → "phase2 {json}". Phase 1 is the storm; in phase 2 every viewer grabs every
+// envelope again, which the server refuses from memory (already_grabbed): the same
+// transport and owners without a commit, as a baseline.
 func RunEnvelopeClients(ctx context.Context, opt EnvelopeClientOptions, in io.Reader, out io.Writer) error {
 	lines := bufio.NewScanner(in)
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: 30 * time.Second}
@@ -54,7 +162,27 @@ func RunEnvelopeClients(ctx context.Context, opt EnvelopeClientOptions, in io.Re
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "created %d\n", len(tokens))
+	var storm func(envelopes []int64, grabs [][]grab, keep bool) GrabPhase
+	switch opt.Via {
+	case ViaHTTP:
+		fmt.Fprintf(out, "ready %d 0\n", len(tokens))
+		storm = func(envelopes []int64, grabs [][]grab, keep bool) GrabPhase {
+			return httpStorm(ctx, opt, envelopes, tokens, ids, grabs, keep)
+		}
+	case ViaWS:
+		viewers, failed := connectGrabbers(ctx, opt, tokens, ids)
+		defer func() {
+			for _, v := range viewers {
+				v.closeSocket()
+			}
+		}()
+		fmt.Fprintf(out, "ready %d %d\n", len(viewers), failed)
+		storm = func(envelopes []int64, grabs [][]grab, keep bool) GrabPhase {
+			return wsStorm(viewers, envelopes, grabs, keep)
+		}
+	default:
+		return fmt.Errorf("bench clients: --via must be %q or %q, got %q", ViaWS, ViaHTTP, opt.Via)
+	}
 	if !lines.Scan() || !strings.HasPrefix(lines.Text(), "go ") {
 		return fmt.Errorf("bench clients: expected \"go <envelope ids>\" from the parent")
 	}
@@ -66,127 +194,57 @@ func RunEnvelopeClients(ctx context.Context, opt EnvelopeClientOptions, in io.Re
 		}
 		envelopes = append(envelopes, id)
 	}
-	jobs := make([]int, 0, len(tokens)+len(tokens)/max(opt.DupEvery, 1))
-	for i := range tokens {
-		jobs = append(jobs, i)
-		if opt.DupEvery > 0 && i%opt.DupEvery == 0 {
-			jobs = append(jobs, i) // taken by the next free connection: a concurrent double grab
-		}
-	}
-	p1 := storm(ctx, opt, envelopes, tokens, ids, jobs, true)
+	p1 := storm(envelopes, plan(len(tokens), len(envelopes), opt.DupEvery, true), true)
 	raw, _ := json.Marshal(p1)
 	fmt.Fprintf(out, "phase1 %s\n", raw)
 	if !lines.Scan() || lines.Text() != "again" {
 		return fmt.Errorf("bench clients: expected \"again\" from the parent")
 	}
-	all := make([]int, len(tokens))
-	for i := range all {
-		all[i] = i
-	}
-	p2 := storm(ctx, opt, envelopes, tokens, ids, all, false)
+	p2 := storm(envelopes, plan(len(tokens), len(envelopes), 0, false), false)
 	raw, _ = json.Marshal(p2)
 	fmt.Fprintf(out, "phase2 %s\n", raw)
 	return nil
 }
 
-// storm runs the grabs of jobs (viewer indexes; viewer i grabs envelope i mod E) over
-// opt.Conns lean keep-alive connections, each sending one request at a time.
-func storm(ctx context.Context, opt EnvelopeClientOptions, envelopes []int64, tokens []string, ids []int64, jobs []int, keep bool) GrabPhase {
-	var res GrabPhase
-	var mu sync.Mutex
-	acked := map[int64]int64{}
-	lat := make([][]float64, opt.Conns)
-	paths := make([]string, len(envelopes))
-	for i, id := range envelopes {
-		paths[i] = "/api/v1/red-envelopes/" + strconv.FormatInt(id, 10) + "/grab"
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	start := time.Now()
-	for c := range opt.Conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			cl, err := dialHTTP(ctx, opt.URL)
-			if err != nil {
-				mu.Lock()
-				res.Errors++
-				res.FirstBad = err.Error()
-				mu.Unlock()
-				return
-			}
-			defer cl.close()
-			for {
-				j := int(next.Add(1) - 1)
-				if j >= len(jobs) {
-					break
-				}
-				v := jobs[j]
-				t0 := time.Now()
-				status, body, err := cl.post(paths[v%len(paths)], tokens[v])
-				lat[c] = append(lat[c], float64(time.Since(t0).Microseconds())/1000)
-				mu.Lock()
-				classify(&res, acked, ids[v], status, body, err)
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	res.Seconds = time.Since(start).Seconds()
-	var all []float64
-	for _, l := range lat {
-		all = append(all, l...)
-		res.Requests += len(l)
-	}
-	slices.Sort(all)
-	if n := len(all); n > 0 {
-		res.P50ms, res.P99ms, res.MaxMs = all[n/2], all[n*99/100], all[n-1]
-	}
-	if keep {
-		res.Acked = acked
-	}
-	return res
-}
-
-// classify counts one answer; called under the storm's lock.
-func classify(res *GrabPhase, acked map[int64]int64, viewerID int64, status int, body []byte, err error) {
-	switch {
-	case err != nil:
-		res.Errors++
-		if res.FirstBad == "" {
-			res.FirstBad = err.Error()
-		}
-	case status == 200:
-		res.OK++
-		amount := jsonInt(body, `"amount":`)
-		if _, dup := acked[viewerID]; dup {
-			res.DoubleAck++
-		}
-		acked[viewerID] = amount
-	case status == 409 && strings.Contains(string(body), `"code":"empty"`):
-		res.Empty++
-	case status == 409 && strings.Contains(string(body), `"code":"already_grabbed"`):
-		res.Already++
-	default:
-		res.Other++
-		if res.FirstBad == "" {
-			res.FirstBad = fmt.Sprintf("%d %s", status, body)
-		}
-	}
-}
-
-// jsonInt reads the integer after key in a small JSON body, without a decoder.
+// jsonInt reads the integer after key in a small JSON body, without a decoder (-1
+// when absent).
 func jsonInt(body []byte, key string) int64 {
-	s := string(body)
-	i := strings.Index(s, key)
+	i := bytes.Index(body, []byte(key))
 	if i < 0 {
 		return -1
 	}
-	s = s[i+len(key):]
-	j := 0
-	for j < len(s) && (s[j] == '-' || (s[j] >= '0' && s[j] <= '9')) {
-		j++
+	rest := body[i+len(key):]
+	neg := len(rest) > 0 && rest[0] == '-'
+	if neg {
+		rest = rest[1:]
 	}
-	n, _ := strconv.ParseInt(s[:j], 10, 64)
+	var n int64
+	for _, c := range rest {
+		if c < '0' || c > '9' {
+			break
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		return -n
+	}
 	return n
+}
+
+// jsonString reads the string after key in a small JSON body ("" when absent); the
+// bench's strings (codes, refs) hold no escapes.
+func jsonString(body []byte, key string) string {
+	i := bytes.Index(body, []byte(key))
+	if i < 0 {
+		return ""
+	}
+	rest := body[i+len(key):]
+	if len(rest) == 0 || rest[0] != '"' {
+		return ""
+	}
+	rest = rest[1:]
+	if j := bytes.IndexByte(rest, '"'); j >= 0 {
+		return string(rest[:j])
+	}
+	return ""
 }

@@ -9,8 +9,67 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 )
+
+// httpStorm runs the grabs over opt.Conns lean keep-alive connections, each sending one
+// request at a time; the grabs are taken viewer after viewer, so a viewer's grabs (and
+// its double grab) run at once on several connections.
+func httpStorm(ctx context.Context, opt EnvelopeClientOptions, envelopes []int64, tokens []string, ids []int64, grabs [][]grab,
+	keep bool) GrabPhase {
+	var jobs []grab
+	for _, g := range grabs {
+		jobs = append(jobs, g...)
+	}
+	paths := make([]string, len(envelopes))
+	for i, id := range envelopes {
+		paths[i] = "/api/v1/red-envelopes/" + strconv.FormatInt(id, 10) + "/grab"
+	}
+	tallies := make([]*tally, opt.Conns)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for c := range opt.Conns {
+		t := &tally{}
+		tallies[c] = t
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cl, err := dialHTTP(ctx, opt.URL)
+			if err != nil {
+				t.failed(err)
+				return
+			}
+			defer cl.close()
+			for {
+				j := int(next.Add(1) - 1)
+				if j >= len(jobs) {
+					return
+				}
+				g := jobs[j]
+				t0 := time.Now()
+				status, body, err := cl.post(paths[g.envelope], tokens[g.viewer])
+				ms := float64(time.Since(t0).Microseconds()) / 1000
+				switch {
+				case err != nil:
+					t.failed(err)
+				case status == 200:
+					t.answer(envelopes[g.envelope], ids[g.viewer], "", jsonInt(body, `"amount":`), ms, nil)
+				default:
+					code := jsonString(body, `"code":`)
+					if code == "" {
+						code = strconv.Itoa(status)
+					}
+					t.answer(envelopes[g.envelope], ids[g.viewer], code, 0, ms, append([]byte(strconv.Itoa(status)+" "), body...))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return merge(tallies, time.Since(start).Seconds(), keep)
+}
 
 // httpConn is a lean HTTP/1.1 keep-alive client for one connection: it writes a
 // pre-formatted request and parses only the status line, Content-Length and body, so

@@ -164,6 +164,42 @@ func (s *Service) Grab(ctx context.Context, v Viewer, id int64) (GrabResult, err
 	return GrabResult{EnvelopeID: id, Amount: amount}, nil
 }
 
+// GrabInRoom is Grab for a viewer in the live room, over its WebSocket (it implements
+// room.EnvelopeGrabber): the same decision, the same commit and the same answers, but
+// the caller does not wait. reply is called exactly once, only after the grab is
+// committed (or with the refusal), and must not block. The hot path (an owner in
+// memory, no condition) never blocks the caller; a first grab after start-up (the owner
+// is rebuilt from the store) or a follow check runs on a goroutine of its own.
+func (s *Service) GrabInRoom(m room.Member, id int64, reply func(amount int64, err error)) {
+	if m.Role != room.RoleViewer || m.ViewerID == 0 {
+		reply(0, siyu.Errorf(siyu.EFORBIDDEN, "only viewers grab red envelopes"))
+		return
+	}
+	v := Viewer{ID: m.ViewerID, TenantID: m.TenantID, SessionID: m.SessionID, Nickname: m.Nickname}
+	o, ok := s.loadedOwner(id)
+	if !ok || o.condition == ConditionFollow {
+		go func() {
+			res, err := s.Grab(context.Background(), v, id)
+			reply(res.Amount, err)
+		}()
+		return
+	}
+	if o.tenant != v.TenantID || o.session != v.SessionID {
+		reply(0, siyu.Errorf(siyu.ENOTFOUND, "red envelope %d not found", id))
+		return
+	}
+	o.grabAsync(v.ID, reply)
+}
+
+// loadedOwner returns the envelope's owner if it is in memory.
+func (s *Service) loadedOwner(id int64) (*owner, bool) {
+	o, ok := s.owners.Load(id)
+	if !ok {
+		return nil, false
+	}
+	return o.(*owner), true
+}
+
 // ownerFor returns the envelope's owner, rebuilding it from the store on first use
 // after start-up (so a restart after kill -9 resumes from exactly what was committed).
 func (s *Service) ownerFor(ctx context.Context, id int64) (*owner, error) {

@@ -29,6 +29,9 @@ type owner struct {
 	grabbed map[int64]int32
 	closed  bool // expired: every grab is refused
 
+	// The refusals, built once: a storm refuses thousands of grabs a second.
+	errAlready, errEmpty error
+
 	reqs       chan *grabReq
 	ctl        chan func()
 	quit       chan struct{} // closed by Service.Stop
@@ -37,11 +40,16 @@ type owner struct {
 	inflight   atomic.Int64  // decided grabs not yet answered by the writer
 	needReload atomic.Bool   // a commit failed or conflicted: rebuild from the store
 	retired    atomic.Bool   // expired and refunded: the goroutine ends, grabs are refused
+	exiting    atomic.Bool   // the goroutine is ending: grabAsync answers by itself
+	sending    atomic.Int64  // grabAsync hand-overs under way
 }
 
+// grabReq is one grab on its way to the owner. reply is called exactly once, by the
+// owner (a refusal) or the writer (after the commit), and must not block: it runs on
+// the goroutine that decides or commits every other grab.
 type grabReq struct {
 	viewer int64
-	reply  chan grabResult
+	reply  func(amount int64, err error)
 }
 
 type grabResult struct {
@@ -52,7 +60,9 @@ type grabResult struct {
 func newOwner(s *Service, st envelopeState) *owner {
 	o := &owner{s: s, id: st.row.ID, tenant: st.row.TenantID, session: st.row.SessionID, condition: st.row.Condition,
 		expiresAt: st.row.ExpiresAt, reqs: make(chan *grabReq, 1024), ctl: make(chan func(), 4),
-		quit: make(chan struct{}), exited: make(chan struct{}), done: make(chan struct{})}
+		quit: make(chan struct{}), exited: make(chan struct{}), done: make(chan struct{}),
+		errAlready: siyu.Errorf("already_grabbed", "you have already grabbed red envelope %d", st.row.ID),
+		errEmpty:   siyu.Errorf("empty", "red envelope %d is empty: every share has been taken", st.row.ID)}
 	o.apply(st)
 	return o
 }
@@ -61,7 +71,7 @@ func newOwner(s *Service, st envelopeState) *owner {
 func (o *owner) apply(st envelopeState) {
 	o.shares = st.shares
 	o.closed = st.row.Status == StatusExpired
-	o.grabbed = make(map[int64]int32, len(st.grabs))
+	o.grabbed = make(map[int64]int32, len(st.shares)) // sized for every share: no rehash mid-storm
 	taken := make([]bool, len(st.shares))
 	for _, g := range st.grabs {
 		o.grabbed[g.ViewerID] = int32(g.Seq)
@@ -93,14 +103,8 @@ func (o *owner) run() {
 				return
 			}
 		case <-o.quit:
-			for {
-				select {
-				case r := <-o.reqs:
-					r.reply <- grabResult{err: errUnavailable()}
-				default:
-					return
-				}
-			}
+			o.refuseQueued(errUnavailable)
+			return
 		}
 	}
 }
@@ -147,13 +151,13 @@ func (o *owner) decideQueued(r *grabReq) {
 func (o *owner) decide(r *grabReq) *pending {
 	switch {
 	case o.closed || o.s.now().UnixMilli() >= o.expiresAt:
-		r.reply <- grabResult{err: o.expired()}
+		r.reply(0, o.expired())
 		return nil
 	case o.hasGrabbed(r.viewer):
-		r.reply <- grabResult{err: siyu.Errorf("already_grabbed", "you have already grabbed red envelope %d", o.id)}
+		r.reply(0, o.errAlready)
 		return nil
 	case len(o.free) == 0:
-		r.reply <- grabResult{err: siyu.Errorf("empty", "red envelope %d is empty: every share has been taken", o.id)}
+		r.reply(0, o.errEmpty)
 		return nil
 	}
 	seq := o.free[len(o.free)-1]
@@ -190,7 +194,8 @@ func (o *owner) drain() {
 
 // grab sends one grab to the owner and waits for the answer.
 func (o *owner) grab(ctx context.Context, viewer int64) (int64, error) {
-	r := &grabReq{viewer: viewer, reply: make(chan grabResult, 1)}
+	ch := make(chan grabResult, 1)
+	r := &grabReq{viewer: viewer, reply: func(amount int64, err error) { ch <- grabResult{amount, err} }}
 	select {
 	case o.reqs <- r:
 	case <-o.done:
@@ -199,17 +204,63 @@ func (o *owner) grab(ctx context.Context, viewer int64) (int64, error) {
 		return 0, ctx.Err()
 	}
 	select {
-	case res := <-r.reply:
+	case res := <-ch:
 		return res.amount, res.err
 	case <-o.done:
 		select {
-		case res := <-r.reply:
+		case res := <-ch:
 			return res.amount, res.err
 		default:
 			return 0, o.gone()
 		}
 	case <-ctx.Done():
 		return 0, ctx.Err()
+	}
+}
+
+// grabAsync hands one grab to the owner without waiting: reply is called exactly once,
+// after the commit or with the refusal, from the owner's or the writer's goroutine.
+// When the owner's queue is full the hand-over waits on a goroutine of its own, so the
+// caller (a WebSocket read loop) never blocks. sending lets an ending owner answer every
+// request handed over, however late (see refuseQueued).
+func (o *owner) grabAsync(viewer int64, reply func(amount int64, err error)) {
+	r := &grabReq{viewer: viewer, reply: reply}
+	o.sending.Add(1)
+	if o.exiting.Load() {
+		o.sending.Add(-1)
+		reply(0, o.gone())
+		return
+	}
+	select {
+	case o.reqs <- r:
+		o.sending.Add(-1)
+	default:
+		go func() {
+			o.reqs <- r // the owner reads until sending is 0, even while it ends
+			o.sending.Add(-1)
+		}()
+	}
+}
+
+// refuseQueued is the owner's last act: it refuses what is queued and whatever
+// grabAsync is still handing over. A sender either sees exiting (and answers itself)
+// or is counted in sending, which this waits out.
+func (o *owner) refuseQueued(err func() error) {
+	o.exiting.Store(true)
+	for {
+		counted := o.sending.Load() == 0
+		for drained := false; !drained; {
+			select {
+			case r := <-o.reqs:
+				r.reply(0, err())
+			default:
+				drained = true
+			}
+		}
+		if counted {
+			return
+		}
+		time.Sleep(50 * time.Microsecond)
 	}
 }
 
@@ -243,14 +294,7 @@ func (o *owner) call(ctx context.Context, f func() error) error {
 // of the map: what is queued is refused, and done wakes anyone still sending.
 func (o *owner) retire() {
 	close(o.done)
-	for {
-		select {
-		case r := <-o.reqs:
-			r.reply <- grabResult{err: o.expired()}
-		default:
-			return
-		}
-	}
+	o.refuseQueued(o.expired)
 }
 
 func (o *owner) expired() error {

@@ -17,7 +17,7 @@ type pending struct {
 	seq    int32
 	amount int64
 	last   bool // took the envelope's last free share
-	reply  chan grabResult
+	reply  func(amount int64, err error)
 	err    error // set by the writer when this grab did not commit
 }
 
@@ -128,12 +128,12 @@ func (w *writer) commit(batch []*pending) {
 		for _, p := range g.items {
 			switch {
 			case err != nil:
-				p.reply <- grabResult{err: fmt.Errorf("promo: grab: %w", err)}
+				p.reply(0, fmt.Errorf("promo: grab: %w", err))
 			case p.err != nil:
 				failed = true
-				p.reply <- grabResult{err: p.err}
+				p.reply(0, p.err)
 			default:
-				p.reply <- grabResult{amount: p.amount}
+				p.reply(p.amount, nil)
 				emptied = emptied || p.last
 			}
 		}

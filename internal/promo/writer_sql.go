@@ -9,29 +9,45 @@ import (
 	"github.com/siyu-live/siyu/internal/db"
 )
 
-// The grab insert per dialect. rows is a JSON array of [envelope_id, tenant_id,
-// viewer_id, seq, amount]: one statement of fixed text whatever the batch, so SQLite
-// parses a short statement instead of a thousand VALUES tuples, and PostgreSQL gets one
-// round trip. Rows the unique indexes refuse are skipped (ON CONFLICT DO NOTHING) and
-// detected by the affected-row count.
-const (
-	insertGrabsSQLite = `INSERT INTO red_envelope_grabs (envelope_id, tenant_id, viewer_id, seq, amount, created_at)
-		SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, ? FROM json_each(?) WHERE true
-		ON CONFLICT DO NOTHING`
-	insertGrabsPostgres = `INSERT INTO red_envelope_grabs (envelope_id, tenant_id, viewer_id, seq, amount, created_at)
-		SELECT (e ->> 0)::bigint, (e ->> 1)::bigint, (e ->> 2)::bigint, (e ->> 3)::bigint, (e ->> 4)::bigint, ?
-		FROM jsonb_array_elements(?::jsonb) AS e ON CONFLICT DO NOTHING`
-)
+// grabInsert starts the one statement that inserts a batch's grabs. The rows follow as
+// literal integers, (envelope_id, tenant_id, viewer_id, seq, amount, created_at) each:
+// every value is an int64 the writer formats itself, so nothing from outside reaches
+// the SQL text, and the statement binds no parameters. On SQLite (batches of 1,000
+// grabs over 10 envelopes) that measured about 40% less per row than unpacking a JSON
+// array with json_each, which the longer text to parse does not cancel, and less than
+// binding six parameters a row; on PostgreSQL it is one round trip. Rows the unique
+// indexes refuse are skipped (ON CONFLICT DO NOTHING) and detected by the affected-row
+// count.
+const grabInsert = `INSERT INTO red_envelope_grabs (envelope_id, tenant_id, viewer_id, seq, amount, created_at) VALUES `
+
+// maxRowsPerInsert bounds one INSERT's rows (and so its text, ~40 bytes a row).
+const maxRowsPerInsert = 1000
 
 // writeBatch books a batch: per envelope the totals on its row, only while it is open
-// (which also takes its row lock against a concurrent expiry on PostgreSQL), then one
-// insert of every booked grab. A grab refused by the unique indexes (another node's:
-// owners are meant to be one per envelope) fails alone and its envelope's totals are
-// corrected.
+// (which also takes its row lock against a concurrent expiry on PostgreSQL), then every
+// booked grab in one INSERT (per maxRowsPerInsert rows). A grab refused by the unique
+// indexes (another node's: owners are meant to be one per envelope) fails alone and its
+// envelope's totals are corrected.
 func writeBatch(ctx context.Context, tx *db.Tx, groups []*group, now int64) error {
-	rows := make([]byte, 0, 64*len(groups[0].items))
-	rows = append(rows, '[')
-	want := int64(0)
+	var sql []byte
+	var rows int
+	var expect, inserted int64
+	insert := func() error {
+		if rows == 0 {
+			return nil
+		}
+		sql = append(sql, " ON CONFLICT DO NOTHING"...)
+		res, err := tx.ExecContext(ctx, string(sql))
+		if err != nil {
+			return fmt.Errorf("promo: insert grabs: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("promo: insert grabs: %w", err)
+		}
+		inserted, rows = inserted+n, 0
+		return nil
+	}
 	for _, g := range groups {
 		n, sum := int64(len(g.items)), int64(0)
 		for _, p := range g.items {
@@ -53,36 +69,33 @@ func writeBatch(ctx context.Context, tx *db.Tx, groups []*group, now int64) erro
 		}
 		g.open = true
 		for _, p := range g.items {
-			if want > 0 {
-				rows = append(rows, ',')
-			}
-			want++
-			rows = append(rows, '[')
-			for i, v := range [5]int64{g.o.id, g.o.tenant, p.viewer, int64(p.seq), p.amount} {
-				if i > 0 {
-					rows = append(rows, ',')
+			if rows == maxRowsPerInsert {
+				if err := insert(); err != nil {
+					return err
 				}
-				rows = strconv.AppendInt(rows, v, 10)
 			}
-			rows = append(rows, ']')
+			if rows == 0 {
+				sql = append(sql[:0], grabInsert...)
+			} else {
+				sql = append(sql, ',')
+			}
+			sql = append(sql, '(')
+			for i, v := range [6]int64{g.o.id, g.o.tenant, p.viewer, int64(p.seq), p.amount, now} {
+				if i > 0 {
+					sql = append(sql, ',')
+				}
+				sql = strconv.AppendInt(sql, v, 10)
+			}
+			sql = append(sql, ')')
+			rows++
+			expect++
 		}
 	}
-	if want == 0 {
-		return nil
+	if err := insert(); err != nil {
+		return err
 	}
-	rows = append(rows, ']')
-	insert := insertGrabsSQLite
-	if tx.Dialect() == db.Postgres {
-		insert = insertGrabsPostgres
-	}
-	res, err := tx.ExecContext(ctx, insert, now, string(rows))
-	if err != nil {
-		return fmt.Errorf("promo: insert grabs: %w", err)
-	}
-	if inserted, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("promo: insert grabs: %w", err)
-	} else if inserted == want {
-		return nil
+	if inserted == expect {
+		return nil // the usual case: no grab was refused by the unique indexes
 	}
 	for _, g := range groups {
 		if g.open {

@@ -38,6 +38,8 @@ func (c *conn) handle(data []byte) {
 	switch msg.Type {
 	case MsgPing:
 		c.send(pongFrame)
+	case MsgGrab:
+		c.grab(msg) // answered once committed, never waited for here (grab.go)
 	case MsgLike:
 		if info.Status != "live" {
 			c.sendError(siyu.Errorf("not_live", "the live has not started"))

@@ -20,6 +20,8 @@ func FuzzClientMessage(f *testing.F) {
 		`{"type":"mic_approve","viewer_id":3}`, `{"type":"ping"}`, `{"type":"comment","text":"\u0000\u202e"}`,
 		`{"type":"like","count":-5}`, `{"type":"gift","gift_id":"x"}`, `[]`, `null`, `{"type":1}`, `{"type":"comment","text":null}`,
 		"{\"type\":\"comment\",\"text\":\"\xff\xfe\"}", `{"type":"like","count":9223372036854775808}`, ``, `{`,
+		`{"type":"grab","envelope_id":7,"ref":"g-1"}`, `{"type":"grab","envelope_id":7}`, `{"type":"grab","envelope_id":0}`,
+		`{"type":"grab","envelope_id":7,"ref":"a\"b"}`, `{"type":"grab","envelope_id":"7"}`, `{"type":"grab","ref":""}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -48,6 +50,11 @@ func FuzzClientMessage(f *testing.F) {
 		case room.MsgMicApprove, room.MsgMicRefuse:
 			if m.ViewerID < 1 {
 				t.Fatalf("%q: viewer %d", data, m.ViewerID)
+			}
+		case room.MsgGrab:
+			if m.EnvelopeID < 1 || len(m.Ref) > room.MaxRefBytes || strings.ContainsAny(m.Ref, "\"\\<>{} ") ||
+				strings.IndexFunc(m.Ref, unicode.IsControl) >= 0 {
+				t.Fatalf("%q: grab %+v", data, m)
 			}
 		case room.MsgShare, room.MsgFollow, room.MsgMicRequest, room.MsgMicCancel, room.MsgPing:
 		default:

@@ -148,6 +148,8 @@ func (h *hub) onResult(r *jobResult) {
 	}
 	h.inflight = counters{}
 	h.publishEvents(j.events)
+	h.watchComments(j.events)
+	h.watchActivity(j)
 	h.out = append(h.out, j.events...)
 	h.broadcast(h.statsOwed)
 	h.statsOwed = false

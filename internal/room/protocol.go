@@ -24,6 +24,7 @@ const (
 	MsgMicApprove = "mic_approve" // staff: {viewer_id}
 	MsgMicRefuse  = "mic_refuse"  // staff: {viewer_id}
 	MsgPing       = "ping"        // answered with {"type":"pong"}
+	MsgGrab       = "grab"        // viewer: {envelope_id, ref?}, answered grab_result once committed (grab.go)
 )
 
 // Limits of client input.
@@ -41,6 +42,9 @@ type ClientMessage struct {
 	Count    int    // likes (1–100) or gifts (1–99)
 	GiftID   int64
 	ViewerID int64 // mic decisions by staff
+	// EnvelopeID and Ref: a red-envelope grab and the client's tag echoed in its answer.
+	EnvelopeID int64
+	Ref        string
 }
 
 type rawClient struct {
@@ -49,12 +53,17 @@ type rawClient struct {
 	Count    json.RawMessage `json:"count"`
 	GiftID   json.RawMessage `json:"gift_id"`
 	ViewerID json.RawMessage `json:"viewer_id"`
+	Envelope json.RawMessage `json:"envelope_id"`
+	Ref      *string         `json:"ref"`
 }
 
 // DecodeClient parses one client frame. Every failure is a *siyu.Error with code
 // invalid naming the field, which the connection turns into an error event: bad input
 // from a browser is never an internal error and never closes the room.
 func DecodeClient(data []byte) (ClientMessage, error) {
+	if m, ok := decodeGrabFast(data); ok {
+		return m, nil // the hot message of a red-envelope storm (grab.go)
+	}
 	var raw rawClient
 	if len(bytes.TrimSpace(data)) == 0 || bytes.TrimSpace(data)[0] != '{' {
 		return ClientMessage{}, siyu.Errorf(siyu.EINVALID, "a message must be one JSON object with a type")
@@ -90,6 +99,8 @@ func DecodeClient(data []byte) (ClientMessage, error) {
 		}
 	case MsgMicApprove, MsgMicRefuse:
 		m.ViewerID, err = intField(raw.ViewerID, "viewer_id", 0, 1, 1<<53)
+	case MsgGrab:
+		m.EnvelopeID, m.Ref, err = decodeGrab(raw.Envelope, raw.Ref)
 	case MsgShare, MsgFollow, MsgMicRequest, MsgMicCancel, MsgPing:
 	case "":
 		err = siyu.Invalid("type", "type is required")

@@ -27,7 +27,10 @@ type Options struct {
 	Logger    *slog.Logger
 	NodeID    string // distinguishes this node's events on the bus [random]
 
-	Likes LikeWatcher // told each room's total likes after every stats flush [none]
+	Likes    LikeWatcher    // told each room's total likes after every stats flush [none]
+	Comments CommentWatcher // told each stored viewer comment (comment-to-buy) [none]
+	// Activity is told what each committed batch changed per viewer (the CRM) [none].
+	Activity ActivityWatcher
 
 	Tick time.Duration // batch and fan-out period [100 ms]
 	// BigTick is the period in a sampled room (above SampleAbove): fewer, fuller frames

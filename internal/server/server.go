@@ -16,11 +16,18 @@ import (
 	"github.com/siyu-live/siyu/internal/bus"
 	"github.com/siyu-live/siyu/internal/commerce"
 	"github.com/siyu-live/siyu/internal/config"
+	"github.com/siyu-live/siyu/internal/crm"
+	"github.com/siyu-live/siyu/internal/crm/segment"
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/jobs"
 	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/org"
 	"github.com/siyu-live/siyu/internal/promo"
+	"github.com/siyu-live/siyu/internal/promo/assist"
+	"github.com/siyu-live/siyu/internal/promo/commentbuy"
+	"github.com/siyu-live/siyu/internal/promo/coupon"
+	"github.com/siyu-live/siyu/internal/promo/flashsale"
+	"github.com/siyu-live/siyu/internal/promo/groupbuy"
 	"github.com/siyu-live/siyu/internal/room"
 	"github.com/siyu-live/siyu/internal/web"
 	"github.com/siyu-live/siyu/internal/webhook"
@@ -49,6 +56,22 @@ type Server struct {
 	Commerce *commerce.Service
 	API      *api.API
 	Web      *web.Console
+
+	// GroupBuys are group buys (拼团), Assists assists (助力): both sell through
+	// Commerce and register their order hooks on it.
+	GroupBuys *groupbuy.Service
+	Assists   *assist.Service
+	// FlashSales are flash sales (秒杀): orders through Commerce, hooks registered there.
+	FlashSales *flashsale.Service
+	// Coupons are redeemed at checkout (Commerce's CouponRedeemer); CommentBuys draft
+	// orders from viewer comments the rooms tell them.
+	Coupons     *coupon.Service
+	CommentBuys *commentbuy.Service
+	// CRM keeps customer profiles from room activity (told by the rooms), orders (commerce
+	// hooks of every source) and reservations, phones and session ends (live).
+	CRM *crm.Service
+	// Segments count rules over tags and behaviour from an index the CRM keeps current.
+	Segments *segment.Service
 
 	handler http.Handler
 	http    *http.Server
@@ -96,13 +119,40 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 		Follows: s.Live.Directory(), Logger: logger})
 	s.Promo.SetNotifier(s.Rooms)
 	s.Rooms.SetLikeWatcher(s.Promo)
+	s.Rooms.SetGrabber(s.Promo) // red-envelope grabs over the room's WebSocket
 	// Products, showcases, orders and payments; pins are announced in the rooms.
 	s.Commerce = commerce.NewService(s.Store, commerce.Options{Now: opt.Now, Queue: s.Queue, Events: s.Webhooks,
 		PublicURL: cfg.PublicURL(), Logger: logger, DisableSandbox: !cfg.PaymentSandbox})
 	s.Commerce.SetRoomNotifier(s.Rooms)
+	// Group buys and assists: orders through commerce (their hooks register there), deadlines
+	// and refunds as durable jobs, groups and campaigns told in the rooms.
+	s.GroupBuys = groupbuy.NewService(s.Store, groupbuy.Options{Now: opt.Now, Commerce: s.Commerce, Org: s.Org, Queue: s.Queue,
+		Events: s.Webhooks, Logger: logger})
+	s.GroupBuys.SetNotifier(s.Rooms)
+	s.Assists = assist.NewService(s.Store, assist.Options{Now: opt.Now, Commerce: s.Commerce, Queue: s.Queue, Events: s.Webhooks,
+		Logger: logger})
+	s.Assists.SetNotifier(s.Rooms)
+	// Flash sales: an owner per sale decides in memory, a group commit writes the orders.
+	s.FlashSales = flashsale.NewService(s.Store, flashsale.Options{Now: opt.Now, Commerce: s.Commerce, Queue: s.Queue,
+		Events: s.Webhooks, Logger: logger})
+	s.FlashSales.SetNotifier(s.Rooms)
+	// Coupons (issued in the room, redeemed in the order's transaction) and comment-to-buy
+	// (the rooms tell it every stored viewer comment; it drafts orders off their goroutine).
+	s.Coupons = coupon.NewService(s.Store, coupon.Options{Now: opt.Now, Events: s.Webhooks, Notifier: s.Rooms, Logger: logger})
+	s.Commerce.SetCouponRedeemer(s.Coupons)
+	s.CommentBuys = commentbuy.NewService(s.Store, commentbuy.Options{Now: opt.Now, Commerce: s.Commerce, Notifier: s.Rooms, Logger: logger})
+	s.Rooms.SetCommentWatcher(s.CommentBuys)
+	s.CRM = crm.NewService(s.Store, crm.Options{Now: opt.Now, Queue: s.Queue, Events: s.Webhooks, Logger: logger})
+	s.Rooms.SetActivityWatcher(s.CRM)
+	s.Live.SetPeopleWatcher(s.CRM)
+	s.CRM.WireCommerce(s.Commerce)
+	s.Segments = segment.NewService(s.Store, segment.Options{Now: opt.Now, Bus: s.Bus, Logger: logger})
+	s.CRM.AddObserver(s.Segments)
 	s.API = api.New(api.Deps{Config: cfg, Logger: logger, Store: s.Store, Org: s.Org, Webhooks: s.Webhooks, Live: s.Live,
-		Rooms: s.Rooms, Promo: s.Promo, Commerce: s.Commerce, Ready: s.ready})
-	s.Web = web.New(web.Deps{Config: cfg, Logger: logger, Org: s.Org, Webhooks: s.Webhooks, API: s.API, Live: s.Live})
+		Rooms: s.Rooms, Promo: s.Promo, Commerce: s.Commerce, Ready: s.ready,
+		GroupBuys: s.GroupBuys, Assists: s.Assists, FlashSales: s.FlashSales,
+		Coupons: s.Coupons, CommentBuys: s.CommentBuys, CRM: s.CRM, Segments: s.Segments})
+	s.Web = web.New(web.Deps{Config: cfg, Logger: logger, Org: s.Org, Webhooks: s.Webhooks, API: s.API, Live: s.Live, Commerce: s.Commerce})
 
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
@@ -144,6 +194,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer stopJobs()
 	s.Queue.Start(jobCtx)
 	s.Promo.Start(jobCtx)
+	s.FlashSales.Start(jobCtx)
+	s.CRM.Start(jobCtx)
+	if err := s.Segments.Start(jobCtx); err != nil {
+		s.close()
+		return fmt.Errorf("server: segments: %w", err)
+	}
 	if err := s.Rooms.Start(jobCtx); err != nil {
 		s.close()
 		return fmt.Errorf("server: rooms: %w", err)
@@ -180,6 +236,10 @@ func (s *Server) close() {
 	// After the HTTP server and the jobs: every grab an owner decided is committed and
 	// answered before the store closes.
 	s.Promo.Stop()
+	s.FlashSales.Stop()
+	s.CommentBuys.Stop() // after the rooms: drafts of the last comments are made before the store closes
+	s.CRM.Stop()         // after the rooms: their last activity is applied before the store closes
+	s.Segments.Stop()    // after the CRM: its last changes are announced to the other nodes
 	if err := s.Bus.Close(); err != nil {
 		s.Logger.Warn("bus close", "err", err)
 	}

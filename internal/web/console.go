@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"github.com/siyu-live/siyu/internal/api"
+	"github.com/siyu-live/siyu/internal/commerce"
 	"github.com/siyu-live/siyu/internal/config"
 	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/org"
@@ -36,6 +37,8 @@ type Deps struct {
 	// Live runs live sessions: the console's 直播 pages, the studio and the public
 	// viewer, preview and discovery pages call it directly.
 	Live *live.Service
+	// Commerce holds products and orders: the console's 商品与订单 pages call it directly.
+	Commerce *commerce.Service
 }
 
 // Console is the merchant console: parsed templates per language, catalogs and the
@@ -108,6 +111,7 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /console/audit", c.authed("audit", c.auditPage))
 
 	c.mountLive(mux)
+	c.mountCommerce(mux)
 
 	for _, a := range areas {
 		if !a.Built {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -52,14 +51,11 @@ func yuanText(fen int64) string {
 	return strconv.FormatFloat(float64(fen)/100, 'f', 2, 64)
 }
 
-// parseYuan reads an amount in yuan ("520", "0.1", "¥5.20") as fen.
+// parseYuan reads a gift value in yuan ("520", "0.1", "¥5.20") as fen, exactly
+// (yuanFen uses no floats), from 0 to one million yuan.
 func parseYuan(s string) (int64, bool) {
-	s = strings.TrimPrefix(strings.TrimSpace(strings.ReplaceAll(s, ",", "")), "¥")
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1e9 {
-		return 0, false
-	}
-	return int64(math.Round(f * 100)), true
+	fen, key := yuanFen(s)
+	return fen, key == "" && fen <= 100_000_000
 }
 
 func (c *Console) giftsData(q *rq, f *form, rowErr map[int64]string) (liveGiftsData, error) {

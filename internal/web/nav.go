@@ -23,7 +23,7 @@ type area struct {
 var areas = []area{
 	{Key: "home", Path: "/console", Icon: "home", Built: true},
 	{Key: "live", Path: "/console/live", Icon: "live", Built: true, Perms: []org.Permission{org.PermSessionsManage, org.PermLiveHost}},
-	{Key: "commerce", Path: "/console/commerce", Icon: "bag", Perms: []org.Permission{org.PermProductsManage, org.PermOrdersView}},
+	{Key: "commerce", Path: "/console/commerce", Icon: "bag", Built: true, Perms: []org.Permission{org.PermProductsManage, org.PermOrdersView}},
 	{Key: "marketing", Path: "/console/marketing", Icon: "gift", Perms: []org.Permission{org.PermPromoManage}},
 	{Key: "customers", Path: "/console/customers", Icon: "users", Perms: []org.Permission{org.PermCustomersView}},
 	{Key: "communities", Path: "/console/communities", Icon: "chat", Perms: []org.Permission{org.PermCustomersView}},

@@ -26,7 +26,7 @@ var pageFiles = []string{"home", "staff", "tokens", "settings", "webhooks", "web
 // then one clone per language whose t function speaks that language.
 func (c *Console) parseTemplates(fsys fs.FS) (map[string]map[string]*template.Template, error) {
 	base, err := template.New("").Funcs(c.funcs(langZh)).ParseFS(fsys, "templates/layout.html", "templates/icons.html",
-		"templates/partials.html", "templates/live_partials.html", "templates/public.html")
+		"templates/partials.html", "templates/live_partials.html", "templates/public.html", "templates/live_studio_tools.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}

@@ -17,6 +17,7 @@ type studioData struct {
 	S      live.Session
 	Others []live.Session // the brand's other live sessions, for co-stream invitations
 	Manage bool
+	Promo  bool // may launch the selling tools (promo.manage): their forms are disabled otherwise
 	Boot   map[string]any
 	JS     map[string]string // the js.* texts for the page script
 }
@@ -54,14 +55,14 @@ func (c *Console) studio(q *rq) error {
 	for _, g := range gifts {
 		giftIcon[g.ID] = g.Icon
 	}
-	d := studioData{S: s, Others: others, Manage: q.p.Can(org.PermSessionsManage),
+	d := studioData{S: s, Others: others, Manage: q.p.Can(org.PermSessionsManage), Promo: q.p.Can(org.PermPromoManage),
 		JS: c.jsCatalog(q.lang)}
 	d.Boot = map[string]any{
 		"session_id": s.ID, "title": s.Title, "status": s.Status, "interrupted": s.Interrupted,
 		"video_url": s.VideoURL, "announcement": s.Announcement, "slow_mode_seconds": s.SlowModeSeconds,
 		"followers_only": s.FollowersOnly, "host_name": s.Host.Name, "user_id": q.p.UserID,
 		"is_host": s.Host.ID == q.p.UserID, "manage": d.Manage, "gift_icons": giftIcons, "gifts": giftIcon,
-		"entry_url": s.EntryURL, "co_stream_session_id": s.CoStreamWith,
+		"entry_url": s.EntryURL, "co_stream_session_id": s.CoStreamWith, "promo": d.Promo,
 	}
 	q.csp = q.mediaCSP()
 	q.render(http.StatusOK, "live_studio", "live.studio", d)

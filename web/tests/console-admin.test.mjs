@@ -71,7 +71,7 @@ describe('console administration', { timeout: 240_000 }, () => {
           await screenshot(page, `console-${name}`);
         }
       }
-      await page.goto(`${server.baseURL}/console/commerce`);
+      await page.goto(`${server.baseURL}/console/analytics`);
       const notYet = await pageText(page);
       assert.ok(notYet.includes('此功能在当前版本中尚未开放'), 'a not-yet area says so plainly');
       assert.deepEqual(errors, [], 'no script errors or CSP violations');

@@ -5,6 +5,7 @@
 import { api, jsonData, t, RoomSocket, fmtNum, fmtYuan, el, icon, toast, errText, initial, attachVideo } from './common.js';
 import { giftPic } from './ui.js';
 import { Moderation } from './studio-mod.js';
+import { SellingTools } from './studio-tools.js';
 
 const boot = jsonData('studio-data');
 const sid = boot.session_id;
@@ -30,6 +31,7 @@ async function token() {
 
 let tok = '';
 const call = (path, opts = {}) => api(path, { ...opts, token: tok });
+const tools = new SellingTools({ sid, call, boot }); // 带货工具 (studio-tools.js)
 
 // ---------- stats ----------
 
@@ -215,6 +217,7 @@ function setConn(s) {
 let socket;
 let shown = { status: boot.status, interrupted: !!boot.interrupted };
 function onEvent(m) {
+  tools.onEvent(m);
   switch (m.type) {
     case 'welcome':
       if (m.stats) setStats(m.stats);
@@ -261,6 +264,7 @@ function onEvent(m) {
     toast(e.message, 8000);
     return;
   }
+  tools.start();
   if (boot.status === 'ended') {
     setConn('closed'); // the show is over: its comments stay readable, the room is closed
     mod.loadHistory();

@@ -3,13 +3,15 @@
 // for attribution); the viewer's token is kept in localStorage per session, then the
 // room WebSocket drives everything: comments, likes, gifts, stats, state changes.
 // The nickname dialog and the viewer's own sheet are viewer-me.js, the card shown when
-// there is no show to watch viewer-card.js, the buttons and gift drawer viewer-controls.js.
+// there is no show to watch viewer-card.js, the buttons and gift drawer viewer-controls.js,
+// the shop and the selling tools (红包, 福袋, 秒杀 …) viewer-tools.js.
 
 import { jsonData, t, RoomSocket, fmtNum, fmtSoon, el, toast, attachVideo, initial } from './common.js';
 import { CommentList, Layers, Notice } from './ui.js';
 import { viewerStore, setupIdentity, setupMe, setupNotifications } from './viewer-me.js';
 import { stateCard } from './viewer-card.js';
 import { setupControls } from './viewer-controls.js';
+import { setupTools } from './viewer-tools.js';
 
 const boot = jsonData('room-data');
 const sid = boot.session_id;
@@ -145,6 +147,7 @@ function onEvent(m) {
       if (m.stats) setStats(m.stats);
       state.partner = m.co_stream && m.co_stream.session_id ? m.co_stream : null;
       if (m.session) setState(m.session);
+      tools.joined();
       break;
     case 'session':
       setState(m);
@@ -202,6 +205,8 @@ function onEvent(m) {
     case 'error':
       onError(m);
       break;
+    default:
+      tools.onEvent(m); // the shop and the selling tools (viewer-tools.js)
   }
 }
 
@@ -266,6 +271,7 @@ function connect() {
 // ---------- controls ----------
 
 const { renderFollow, renderMic } = setupControls({ $, sid, boot, state, layers, notice, ask: askNickname, socket: () => socket, renderLikes });
+const tools = setupTools({ root, $, sid, boot, state, layers, comments, ask: askNickname });
 
 // ---------- me, phone, notifications ----------
 

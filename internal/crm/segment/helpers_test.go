@@ -1,0 +1,185 @@
+package segment_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/siyu-live/siyu/internal/crm"
+	"github.com/siyu-live/siyu/internal/crm/segment"
+	"github.com/siyu-live/siyu/internal/db"
+	"github.com/siyu-live/siyu/internal/org"
+	"github.com/siyu-live/siyu/internal/testkit"
+)
+
+// env is one brand with an owner (every permission) and a host (customers.view, no
+// contacts.view), the CRM, and segments registered on it as the server wires them.
+type env struct {
+	t     *testing.T
+	ctx   context.Context
+	store *db.DB
+	clock *testkit.Clock
+	org   *org.Service
+	crm   *crm.Service
+	seg   *segment.Service
+	owner org.Principal
+	host  org.Principal
+}
+
+var cheap = org.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
+
+func newEnv(t *testing.T, store *db.DB) *env {
+	t.Helper()
+	e := &env{t: t, ctx: context.Background(), store: store, clock: testkit.NewClock(time.Date(2030, 3, 6, 12, 0, 0, 0, time.UTC))}
+	e.org = org.NewService(store, org.Options{Now: e.clock.Now, Password: cheap})
+	e.crm = crm.NewService(store, crm.Options{Now: e.clock.Now})
+	e.seg = segment.NewService(store, segment.Options{Now: e.clock.Now, PageSize: 100})
+	e.crm.AddObserver(e.seg)
+	e.owner = e.signup("Brand")
+	e.host = e.staff("host", org.RoleHost)
+	return e
+}
+
+func (e *env) signup(name string) org.Principal {
+	e.t.Helper()
+	res, err := e.org.Signup(e.ctx, org.SignupInput{Name: name, OwnerEmail: strings.ToLower(name) +
+		time.Now().Format("150405.000000000") + "@x.io", OwnerPassword: "password-123"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	u := res.User
+	return org.Principal{TenantID: u.TenantID, UserID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role}
+}
+
+func (e *env) staff(name string, role org.Role) org.Principal {
+	e.t.Helper()
+	u, err := e.org.CreateStaff(e.ctx, e.owner, org.StaffInput{Email: name + time.Now().Format("150405.000000000") + "@x.io",
+		Name: name, Role: role, Password: "password-123"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return org.Principal{TenantID: u.TenantID, UserID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role}
+}
+
+// customer creates a customer through the CRM with a phone and tags.
+func (e *env) customer(name, phone string, tags ...string) crm.Customer {
+	e.t.Helper()
+	c, err := e.crm.Create(e.ctx, e.owner, crm.CustomerInput{Name: name, Phone: phone, Tags: tags})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+// count is the index's count of a rule, checked against SQL on the spot.
+func (e *env) count(tenantID int64, rule string) int64 {
+	e.t.Helper()
+	r, err := e.seg.Count(e.ctx, tenantID, rule)
+	if err != nil {
+		e.t.Fatalf("count %q: %v", rule, err)
+	}
+	want, err := e.seg.CountSQL(e.ctx, tenantID, rule)
+	if err != nil {
+		e.t.Fatalf("count %q in SQL: %v", rule, err)
+	}
+	if r.Count != want {
+		e.t.Errorf("index counts %d for %q, SQL %d", r.Count, rule, want)
+	}
+	return r.Count
+}
+
+// base writes n random customers of a tenant straight into the tables (as an import
+// would), with random tags among names, sources, aggregates, and some merged away or
+// erased.
+func base(t *testing.T, ctx context.Context, store *db.DB, tenantID int64, n int, names []string, rng *rand.Rand, now int64) {
+	t.Helper()
+	err := store.Tx(ctx, func(tx *db.Tx) error {
+		tagIDs := make([]int64, len(names))
+		for i, name := range names {
+			id, err := db.Insert(ctx, tx, `INSERT INTO tags (tenant_id, name, kind, created_at) VALUES (?, ?, 'manual', ?)`, tenantID, name, now)
+			if err != nil {
+				return err
+			}
+			tagIDs[i] = id
+		}
+		sources := []string{"", "live", "ad", "qr_code", "wechat"}
+		var ids []int64
+		for i := range n {
+			var seen any
+			if rng.IntN(5) > 0 {
+				seen = now - rng.Int64N(60*24*3600*1000)
+			}
+			id, err := db.Insert(ctx, tx, `INSERT INTO customers (tenant_id, name, first_source, last_source, orders_count, spent_fen,
+				watch_ms, last_seen_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				tenantID, fmt.Sprintf("客户%d", i), sources[rng.IntN(len(sources))], sources[rng.IntN(len(sources))],
+				rng.Int64N(4), rng.Int64N(4)*rng.Int64N(60000), rng.Int64N(40*60*1000), seen, now, now)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+			for j, tag := range tagIDs {
+				if rng.IntN(len(tagIDs)) <= j%4 { // some tags common, some rare
+					if _, err := tx.ExecContext(ctx, `INSERT INTO customer_tags (tenant_id, customer_id, tag_id, created_at) VALUES (?, ?, ?, ?)`,
+						tenantID, id, tag, now); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		for _, id := range ids {
+			switch rng.IntN(30) {
+			case 0:
+				if _, err := tx.ExecContext(ctx, `UPDATE customers SET merged_into = ? WHERE id = ?`, ids[0], id); err != nil {
+					return err
+				}
+			case 1:
+				if _, err := tx.ExecContext(ctx, `UPDATE customers SET erased_at = ? WHERE id = ?`, now, id); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// randomRule builds a random rule over names (plus a tag that does not exist) and the
+// behaviour terms, depth at most d.
+func randomRule(rng *rand.Rand, names []string, d int) string {
+	if d == 0 || rng.IntN(3) == 0 {
+		ops := []string{">=", ">", "<=", "<", "=", "!="}
+		switch rng.IntN(9) {
+		case 0:
+			return fmt.Sprintf("orders%s%d", ops[rng.IntN(len(ops))], rng.IntN(4))
+		case 1:
+			return fmt.Sprintf("spent%s%d", ops[rng.IntN(len(ops))], rng.IntN(1500))
+		case 2:
+			return fmt.Sprintf("watched%s%dm", ops[rng.IntN(len(ops))], rng.IntN(40))
+		case 3:
+			return fmt.Sprintf("seen%s%dd", ops[rng.IntN(len(ops))], rng.IntN(60))
+		case 4:
+			return []string{"source:live", "last_source:ad", "source:nowhere", "last_source:qr_code"}[rng.IntN(4)]
+		case 5:
+			return "tag:no_such_tag"
+		}
+		name := names[rng.IntN(len(names))]
+		if strings.ContainsAny(name, " ") || rng.IntN(2) == 0 {
+			return `tag:"` + name + `"`
+		}
+		return "tag:" + name
+	}
+	switch rng.IntN(3) {
+	case 0:
+		return "NOT " + wrap(randomRule(rng, names, d-1))
+	case 1:
+		return wrap(randomRule(rng, names, d-1)) + " AND " + wrap(randomRule(rng, names, d-1))
+	}
+	return wrap(randomRule(rng, names, d-1)) + " OR " + wrap(randomRule(rng, names, d-1))
+}
+
+func wrap(s string) string { return "(" + s + ")" }
