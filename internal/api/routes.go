@@ -23,6 +23,11 @@ func (a *API) Routes() []Route {
 	routes = append(routes, a.commentBuyRoutes()...)
 	routes = append(routes, a.crmRoutes()...)
 	routes = append(routes, a.segmentRoutes()...)
+	routes = append(routes, a.customerImportRoutes()...)
+	routes = append(routes, a.communityRoutes()...)
+	routes = append(routes, a.broadcastRoutes()...)
+	routes = append(routes, a.scriptRoutes()...)
+	routes = append(routes, a.analyticsRoutes()...)
 	return routes
 }
 

@@ -112,6 +112,13 @@ func (c *Console) Mount(mux *http.ServeMux) {
 
 	c.mountLive(mux)
 	c.mountCommerce(mux)
+	c.mountCustomers(mux)
+	c.mountCustomerImport(mux)
+	c.mountCommunities(mux)
+	c.mountReach(mux)
+	c.mountScripts(mux)
+	c.mountMarketing(mux)
+	c.mountAnalytics(mux)
 
 	for _, a := range areas {
 		if !a.Built {

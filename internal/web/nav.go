@@ -27,6 +27,8 @@ var areas = []area{
 	{Key: "marketing", Path: "/console/marketing", Icon: "gift", Perms: []org.Permission{org.PermPromoManage}},
 	{Key: "customers", Path: "/console/customers", Icon: "users", Perms: []org.Permission{org.PermCustomersView}},
 	{Key: "communities", Path: "/console/communities", Icon: "chat", Perms: []org.Permission{org.PermCustomersView}},
+	{Key: "reach", Path: "/console/reach", Icon: "share", Perms: []org.Permission{org.PermCustomersManage}},
+	{Key: "scripts", Path: "/console/scripts", Icon: "note", Perms: []org.Permission{org.PermCustomersView, org.PermInboxReply}},
 	{Key: "content", Path: "/console/content", Icon: "note"},
 	{Key: "inbox", Path: "/console/inbox", Icon: "inbox", Perms: []org.Permission{org.PermInboxReply}},
 	{Key: "ads", Path: "/console/ads", Icon: "trend", Perms: []org.Permission{org.PermSessionsManage, org.PermPromoManage}},
