@@ -6,7 +6,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 )
 
 type storedSale struct {
@@ -65,22 +64,8 @@ func TestKill9DuringFlashSale(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts real processes")
 	}
-	data := t.TempDir()
-	addr := freeAddr(t)
-	p := startSiyu(t, "serve", "--addr", addr, "--data", data, "--log-level", "warn")
-	p.waitHealthy(t, addr)
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 32}}
-	status, signup, err := post(client, p.url+"/api/v1/tenants", "", map[string]any{
-		"name": "Flash Kill Co", "owner_email": "owner@flashkill9.example", "owner_password": "owner-pass-1"})
-	if err != nil || status != 201 {
-		t.Fatalf("signup: %d %v %v", status, signup, err)
-	}
-	token := signup["token"].(string)
-	_, sess, _ := post(client, p.url+"/api/v1/sessions", token, map[string]any{"title": "kill -9 秒杀"})
-	sid := fmt.Sprint(int64(sess["id"].(float64)))
-	if status, body, err := post(client, p.url+"/api/v1/sessions/"+sid+"/start", token, nil); status != 200 {
-		t.Fatalf("start: %d %v %v", status, body, err)
-	}
+	r := newLiveRig(t, "Flash Kill Co", "owner@flashkill9.example", "kill -9 秒杀")
+	client, token, p, sid := r.client, r.token, r.p, r.sid
 	const productStock, stock, viewers = 500, 300, 400
 	_, prod, _ := post(client, p.url+"/api/v1/products", token, map[string]any{"name": "秒杀品", "price": 9900, "stock": productStock})
 	pid := fmt.Sprint(int64(prod["id"].(float64)))
@@ -90,75 +75,29 @@ func TestKill9DuringFlashSale(t *testing.T) {
 		t.Fatalf("launch: %v", sale)
 	}
 	fid := fmt.Sprint(int64(sale["id"].(float64)))
-	type viewer struct {
-		id    int64
-		token string
-	}
-	vs := make([]viewer, viewers)
-	var wg sync.WaitGroup
-	for w := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < viewers; i += 16 {
-				_, v, err := post(client, p.url+"/api/v1/sessions/"+sid+"/viewers", "", map[string]any{"nickname": "买家"})
-				if err != nil || v["token"] == nil {
-					t.Errorf("viewer: %v %v", v, err)
-					return
-				}
-				vs[i] = viewer{id: int64(v["viewer_id"].(float64)), token: v["token"].(string)}
-			}
-		}()
-	}
-	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
-	}
+	vs := r.viewers(viewers, "买家")
 
 	// The storm: 24 buyers at a time until the process dies under them.
 	var mu sync.Mutex
 	acked := map[int64]int64{}  // order id → viewer answered 201
 	unknown := map[int64]bool{} // viewers whose purchase got no answer: it may or may not have committed
-	var next, ackedN atomic.Int64
+	var ackedN atomic.Int64
 	buy := map[string]any{"quantity": 1}
-	for range 24 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= viewers {
-					return
-				}
-				status, body, err := post(client, p.url+"/api/v1/flash-sales/"+fid+"/orders", vs[i].token, buy)
-				mu.Lock()
-				switch {
-				case err != nil || status >= 500:
-					unknown[vs[i].id] = true
-				case status == 201:
-					acked[int64(body["order_id"].(float64))] = vs[i].id
-					ackedN.Add(1)
-				}
-				mu.Unlock()
-				if err != nil {
-					return // the server is gone
-				}
-			}
-		}()
+	purchase := func(i int) bool {
+		status, body, err := post(client, p.url+"/api/v1/flash-sales/"+fid+"/orders", vs[i].token, buy)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case err != nil || status >= 500:
+			unknown[vs[i].id] = true
+		case status == 201:
+			acked[int64(body["order_id"].(float64))] = vs[i].id
+			ackedN.Add(1)
+		}
+		return err == nil
 	}
-	for ackedN.Load() < 60 {
-		time.Sleep(time.Millisecond)
-	}
-	if err := p.cmd.Process.Kill(); err != nil { // SIGKILL
-		t.Fatal(err)
-	}
-	<-p.done
-	wg.Wait()
+	p2 := r.killDuring(viewers, purchase, &ackedN, 60)
 	t.Logf("killed with %d orders acknowledged and %d purchases in flight", len(acked), len(unknown))
-
-	addr2 := freeAddr(t)
-	p2 := startSiyu(t, "serve", "--addr", addr2, "--data", data, "--log-level", "warn")
-	p2.waitHealthy(t, addr2)
 	checkBooks := func(when string, wantProduct int64) (map[int64]int64, map[int64]int64, storedSale) {
 		t.Helper()
 		var got storedSale

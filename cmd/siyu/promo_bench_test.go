@@ -49,3 +49,37 @@ func TestBenchRedEnvelopeRuns(t *testing.T) {
 		})
 	}
 }
+
+var flashAnswersRow = regexp.MustCompile(`\| answers: 201 / sold_out / limit_reached / other / errors \| (\d+) / (\d+) / (\d+) / (\d+) / (\d+) \|`)
+
+// TestBenchFlashSaleRuns runs `siyu bench flashsale` small over two rounds, with more
+// buyers than units and concurrent double taps: every round must sell exactly the
+// stock, answer the rest sold out or over the limit, and hold the invariants.
+func TestBenchFlashSaleRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server and a client process")
+	}
+	p := startSiyu(t, "bench", "flashsale", "--buyers", "80", "--stock", "30", "--conns", "8", "--dup-every", "9",
+		"--rounds", "2", "--report", "")
+	select {
+	case err := <-p.done:
+		out := p.logs.String()
+		if err != nil {
+			t.Fatalf("bench failed: %v\n%s", err, out)
+		}
+		if !strings.Contains(out, "| invariants | hold |") || !strings.Contains(out, "round 2 of 2") {
+			t.Fatalf("invariants do not hold or a round is missing:\n%s", out)
+		}
+		// 89 purchases (80 buyers, 9 double taps) of 30 units: 30 orders, 59 refusals.
+		m := flashAnswersRow.FindStringSubmatch(out)
+		var created, soldOut, limit, other, errs int
+		if m != nil {
+			fmt.Sscan(strings.Join(m[1:], " "), &created, &soldOut, &limit, &other, &errs)
+		}
+		if m == nil || created != 30 || soldOut+limit != 59 || other != 0 || errs != 0 {
+			t.Fatalf("unexpected answers:\n%s", out)
+		}
+	case <-time.After(3 * time.Minute):
+		t.Fatalf("bench did not finish:\n%s", p.logs.String())
+	}
+}

@@ -49,103 +49,46 @@ type storedEnvelope struct {
 // reconciles to the fen, and that the rebuilt owner hands out exactly the remaining
 // shares.
 func TestKill9DuringGrabStorm(t *testing.T) {
-	data := t.TempDir()
-	addr := freeAddr(t)
-	p := startSiyu(t, "serve", "--addr", addr, "--data", data, "--log-level", "warn")
-	p.waitHealthy(t, addr)
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 32}}
-	status, signup, err := post(client, p.url+"/api/v1/tenants", "", map[string]any{
-		"name": "Kill Co", "owner_email": "owner@kill9.example", "owner_password": "owner-pass-1"})
-	if err != nil || status != 201 {
-		t.Fatalf("signup: %d %v %v", status, signup, err)
-	}
-	token := signup["token"].(string)
-	_, sess, _ := post(client, p.url+"/api/v1/sessions", token, map[string]any{"title": "kill -9"})
-	sid := fmt.Sprint(int64(sess["id"].(float64)))
-	if status, body, err := post(client, p.url+"/api/v1/sessions/"+sid+"/start", token, nil); status != 200 {
-		t.Fatalf("start: %d %v %v", status, body, err)
-	}
+	r := newLiveRig(t, "Kill Co", "owner@kill9.example", "kill -9")
+	client, token, p := r.client, r.token, r.p
 	const viewers, shares, total = 400, 300, 123_457
-	type viewer struct {
-		id    int64
-		token string
-	}
-	vs := make([]viewer, viewers)
-	var wg sync.WaitGroup
-	for w := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < viewers; i += 16 {
-				_, v, err := post(client, p.url+"/api/v1/sessions/"+sid+"/viewers", "", map[string]any{"nickname": "观众"})
-				if err != nil || v["token"] == nil {
-					t.Errorf("viewer: %v %v", v, err)
-					return
-				}
-				vs[i] = viewer{id: int64(v["viewer_id"].(float64)), token: v["token"].(string)}
-			}
-		}()
-	}
-	wg.Wait()
-	_, env, _ := post(client, p.url+"/api/v1/sessions/"+sid+"/red-envelopes", token, map[string]any{"total": total, "count": shares, "mode": "random"})
+	vs := r.viewers(viewers, "观众")
+	_, env, _ := post(client, p.url+"/api/v1/sessions/"+r.sid+"/red-envelopes", token, map[string]any{"total": total, "count": shares, "mode": "random"})
 	if env["id"] == nil {
 		t.Fatalf("create envelope: %v", env)
 	}
 	eid := fmt.Sprint(int64(env["id"].(float64)))
 
-	// The storm: 24 grabbers until the process dies under them.
+	// The storm: half the grabs over HTTP, half over the room WebSocket.
 	var mu sync.Mutex
 	acked := map[int64]int64{}  // viewer → amount answered 200
 	unknown := map[int64]bool{} // the request failed: the grab may or may not have committed
-	var next, ackedN, ackedWS atomic.Int64
-	for range 24 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= viewers {
-					return
-				}
-				var status int
-				var body map[string]any
-				var err error
-				if i%2 == 1 {
-					status, body, err = grabOverWS(p.url, sid, eid, vs[i].token)
-				} else {
-					status, body, err = post(client, p.url+"/api/v1/red-envelopes/"+eid+"/grab", vs[i].token, nil)
-				}
-				mu.Lock()
-				switch {
-				case err != nil || status >= 500:
-					unknown[vs[i].id] = true
-				case status == 200:
-					acked[vs[i].id] = int64(body["amount"].(float64))
-					ackedN.Add(1)
-					if i%2 == 1 {
-						ackedWS.Add(1)
-					}
-				}
-				mu.Unlock()
-				if err != nil {
-					return // the server is gone
-				}
+	var ackedN, ackedWS atomic.Int64
+	grab := func(i int) bool {
+		var status int
+		var body map[string]any
+		var err error
+		if i%2 == 1 {
+			status, body, err = grabOverWS(p.url, r.sid, eid, vs[i].token)
+		} else {
+			status, body, err = post(client, p.url+"/api/v1/red-envelopes/"+eid+"/grab", vs[i].token, nil)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case err != nil || status >= 500:
+			unknown[vs[i].id] = true
+		case status == 200:
+			acked[vs[i].id] = int64(body["amount"].(float64))
+			ackedN.Add(1)
+			if i%2 == 1 {
+				ackedWS.Add(1)
 			}
-		}()
+		}
+		return err == nil
 	}
-	for ackedN.Load() < 60 {
-		time.Sleep(time.Millisecond)
-	}
-	if err := p.cmd.Process.Kill(); err != nil { // SIGKILL
-		t.Fatal(err)
-	}
-	<-p.done
-	wg.Wait()
+	p2 := r.killDuring(viewers, grab, &ackedN, 60)
 	t.Logf("killed with %d grabs acknowledged (%d over the room WebSocket) and %d in flight", len(acked), ackedWS.Load(), len(unknown))
-
-	addr2 := freeAddr(t)
-	p2 := startSiyu(t, "serve", "--addr", addr2, "--data", data, "--log-level", "warn")
-	p2.waitHealthy(t, addr2)
 	var got storedEnvelope
 	getJSON(t, client, p2.url+"/api/v1/red-envelopes/"+eid, token, &got)
 	stored, sum := map[int64]int64{}, int64(0)

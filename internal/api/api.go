@@ -11,10 +11,15 @@ import (
 	"strings"
 
 	"github.com/siyu-live/siyu"
+	"github.com/siyu-live/siyu/internal/analytics"
 	"github.com/siyu-live/siyu/internal/commerce"
 	"github.com/siyu-live/siyu/internal/config"
 	"github.com/siyu-live/siyu/internal/crm"
+	"github.com/siyu-live/siyu/internal/crm/broadcast"
+	"github.com/siyu-live/siyu/internal/crm/community"
+	"github.com/siyu-live/siyu/internal/crm/script"
 	"github.com/siyu-live/siyu/internal/crm/segment"
+	"github.com/siyu-live/siyu/internal/crm/transfer"
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/org"
@@ -59,6 +64,17 @@ type Deps struct {
 	CRM *crm.Service
 	// Segments are saved rules over tags and behaviour with live counts (internal/crm/segment).
 	Segments *segment.Service
+	// Transfer imports customers from CSV/Excel (dry run, confirm) and exports them
+	// (internal/crm/transfer).
+	Transfer *transfer.Service
+	// Communities are groups (社群) with envelopes and 接龙 chains (internal/crm/community).
+	Communities *community.Service
+	// Scripts are the script library (话术库, internal/crm/script).
+	Scripts *script.Service
+	// Broadcasts are one-click reach (一键触达, internal/crm/broadcast).
+	Broadcasts *broadcast.Service
+	// Analytics are the live dashboard and post-live reports (internal/analytics).
+	Analytics *analytics.Service
 }
 
 // API holds the dependencies every handler needs.
@@ -106,6 +122,9 @@ type Route struct {
 	Out     any            // zero value of the success body type
 	Status  int            // success status (200 when 0)
 	Query   []QueryParam   // documented query parameters
+	// MaxBody raises the body limit above the config's for a route that takes files
+	// (customer imports); 0 keeps the config's.
+	MaxBody int64
 	h       handler
 }
 

@@ -106,7 +106,7 @@ func Observe(next http.Handler, logger *slog.Logger, m *Metrics) http.Handler {
 // limit, permission check, then the handler, with every error written the same way.
 func (a *API) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, a.Config.MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, max(a.Config.MaxBodyBytes, rt.MaxBody))
 		if err := a.authorize(rt, r); err != nil {
 			writeError(w, r, a.Logger, err)
 			return

@@ -156,6 +156,9 @@ func (s *Service) createOrder(ctx context.Context, tx *db.Tx, in NewOrder, cache
 	if err != nil {
 		return Order{}, err
 	}
+	if err := s.runCreated(ctx, tx, o); err != nil {
+		return Order{}, err
+	}
 	return o, s.event(ctx, tx, in.TenantID, EventOrderCreated, o)
 }
 

@@ -105,6 +105,7 @@ type Service struct {
 	coupons   CouponRedeemer
 	onPaid    map[string][]Hook
 	onRelease map[string][]Hook
+	onCreated []Hook // every source (analytics_support.go)
 }
 
 // NewService builds the commerce service and registers the order-expiry job kind on

@@ -11,6 +11,11 @@ import (
 	"github.com/siyu-live/siyu/internal/commerce"
 	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/org"
+	"github.com/siyu-live/siyu/internal/promo"
+	"github.com/siyu-live/siyu/internal/promo/assist"
+	"github.com/siyu-live/siyu/internal/promo/coupon"
+	"github.com/siyu-live/siyu/internal/promo/flashsale"
+	"github.com/siyu-live/siyu/internal/promo/groupbuy"
 )
 
 // The demo logins CONTRACT.md names; printed at start-up.
@@ -24,9 +29,11 @@ const (
 
 // Seed creates the demo tenant with an owner, a host and an agent unless it exists, and
 // with the domain services passed also the gift catalog and a scheduled live
-// (*live.Service, see seedLive) and the products in that live's showcase
-// (*commerce.Service, see seedCommerce). Customers join the seed as their domains
-// arrive. Services are variadic so callers that predate one keep compiling; an
+// (*live.Service, see seedLive), the products in that live's showcase
+// (*commerce.Service, see seedCommerce) and, with the in-room tools (*promo.Service
+// and any of *flashsale.Service, *groupbuy.Service, *assist.Service, *coupon.Service),
+// a finished session that used them (see seedPast). Customers join the seed as their
+// domains arrive. Services are variadic so callers that predate one keep compiling; an
 // unknown service is an error, never silently skipped.
 func Seed(ctx context.Context, svc *org.Service, services ...any) error {
 	u, err := svc.UserByEmail(ctx, OwnerEmail)
@@ -46,12 +53,23 @@ func Seed(ctx context.Context, svc *org.Service, services ...any) error {
 	}
 	var lv *live.Service
 	var cs *commerce.Service
+	var t tools
 	for _, s := range services {
 		switch s := s.(type) {
 		case *live.Service:
 			lv = s
 		case *commerce.Service:
 			cs = s
+		case *promo.Service:
+			t.promo = s
+		case *flashsale.Service:
+			t.flash = s
+		case *groupbuy.Service:
+			t.groups = s
+		case *assist.Service:
+			t.assists = s
+		case *coupon.Service:
+			t.coupons = s
 		default:
 			return fmt.Errorf("demo: cannot seed a %T", s)
 		}
@@ -63,6 +81,11 @@ func Seed(ctx context.Context, svc *org.Service, services ...any) error {
 	}
 	if cs != nil {
 		if err := seedCommerce(ctx, lv, cs, u); err != nil {
+			return err
+		}
+	}
+	if lv != nil && cs != nil && t.promo != nil {
+		if err := seedPast(ctx, svc, lv, cs, t, u); err != nil {
 			return err
 		}
 	}

@@ -28,20 +28,8 @@ func seedLive(ctx context.Context, svc *org.Service, lv *live.Service, owner org
 	if _, err := lv.Gifts(ctx, p); err != nil {
 		return fmt.Errorf("demo: gifts: %w", err)
 	}
-	for before := int64(0); ; {
-		page, next, err := lv.List(ctx, p, "", before, 200)
-		if err != nil {
-			return fmt.Errorf("demo: sessions: %w", err)
-		}
-		for _, s := range page {
-			if s.Title == LiveTitle {
-				return nil
-			}
-		}
-		if next == "" {
-			break
-		}
-		fmt.Sscan(next, &before)
+	if found, err := hasSession(ctx, lv, p, LiveTitle); err != nil || found {
+		return err
 	}
 	host, err := svc.UserByEmail(ctx, HostEmail)
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 
 // Channels an entry link (直播入口) can carry, for attribution. "direct" is implied for
 // viewers who came without a code and cannot be created.
-var Channels = []string{"community", "official_account", "video_channel", "mall", "ad", "sharer"}
+var Channels = []string{"community", "official_account", "video_channel", "mall", "ad", "sharer", "broadcast"}
 
 // ChannelDirect is the channel of a viewer who came without an entry code.
 const ChannelDirect = "direct"

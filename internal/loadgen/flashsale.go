@@ -1,11 +1,13 @@
 package loadgen
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -18,6 +20,7 @@ type FlashSaleOptions struct {
 	Report  string // file to append results to ("" = print only)
 	Command string // the command line, recorded with the results
 	Stock   int64  // units of the sale; every buyer may buy one
+	Rounds  int    // sales stormed one after another by the same buyers; the median is reported
 	FlashSaleClientOptions
 }
 
@@ -36,6 +39,7 @@ type FlashSaleResult struct {
 	InvariantsOK                  bool
 	StormPerSec, BaselinePerSec   float64 // answers per second
 	OrdersPerSec, Ratio           float64
+	Ratios                        []float64 // every round's Ratio, in order (the result is the median round)
 }
 
 // RunFlashSaleBench starts a server, creates the buyers from a separate process,
@@ -53,7 +57,7 @@ func RunFlashSaleBench(ctx context.Context, opt FlashSaleOptions, out io.Writer)
 	if err != nil {
 		return res, err
 	}
-	var sess, product, sale struct {
+	var sess, product struct {
 		ID int64 `json:"id"`
 	}
 	if err := owner.Do("POST", "/api/v1/sessions", map[string]any{"title": "秒杀压测"}, &sess, 201); err != nil {
@@ -62,7 +66,8 @@ func RunFlashSaleBench(ctx context.Context, opt FlashSaleOptions, out io.Writer)
 	if err := owner.Do("POST", fmt.Sprintf("/api/v1/sessions/%d/start", sess.ID), nil, nil, 200); err != nil {
 		return res, err
 	}
-	productStock := 2 * opt.Stock
+	opt.Rounds = max(opt.Rounds, 1)
+	productStock := int64(opt.Rounds+1) * opt.Stock
 	if err := owner.Do("POST", "/api/v1/products", map[string]any{"name": "压测秒杀品", "price": 9900, "stock": productStock},
 		&product, 201); err != nil {
 		return res, err
@@ -79,34 +84,18 @@ func RunFlashSaleBench(ctx context.Context, opt FlashSaleOptions, out io.Writer)
 	if _, err := child.read("created"); err != nil {
 		return res, err
 	}
-	if err := owner.Do("POST", fmt.Sprintf("/api/v1/sessions/%d/flash-sales", sess.ID), map[string]any{"product_id": product.ID,
-		"price": 990, "stock": opt.Stock, "per_user_limit": 1}, &sale, 201); err != nil {
-		return res, err
+	rounds := make([]FlashSaleResult, 0, opt.Rounds)
+	for round := 1; round <= opt.Rounds; round++ {
+		fmt.Fprintf(out, "round %d of %d: a flash sale of %d units; %d buyers buy over %d connections…\n", round, opt.Rounds,
+			opt.Stock, opt.Buyers, opt.Conns)
+		r, err := runFlashSaleRound(owner, child, srv.PID(), opt, sess.ID, product.ID, productStock-int64(round)*opt.Stock)
+		if err != nil {
+			return res, err
+		}
+		rounds = append(rounds, r)
 	}
-	fmt.Fprintf(out, "flash sale of %d units; %d buyers buy over %d connections…\n", opt.Stock, opt.Buyers, opt.Conns)
-	cpu0, ccpu0, t0 := cpuSeconds(srv.PID()), cpuSeconds(child.PID()), time.Now()
-	fmt.Fprintf(child.stdin, "go %d\n", sale.ID)
-	raw, err := child.read("phase1")
-	if err != nil {
-		return res, err
-	}
-	wall := time.Since(t0).Seconds()
-	res.StormCPU, res.ClientCPU = (cpuSeconds(srv.PID())-cpu0)/wall, (cpuSeconds(child.PID())-ccpu0)/wall
-	if err := json.Unmarshal([]byte(raw), &res.Storm); err != nil {
-		return res, err
-	}
-	cpu0, t0 = cpuSeconds(srv.PID()), time.Now()
-	fmt.Fprintln(child.stdin, "again")
-	if raw, err = child.read("phase2"); err != nil {
-		return res, err
-	}
-	res.AgainCPU = (cpuSeconds(srv.PID()) - cpu0) / time.Since(t0).Seconds()
-	if err := json.Unmarshal([]byte(raw), &res.Again); err != nil {
-		return res, err
-	}
-	if err := res.check(owner, opt.Buyers, sess.ID, sale.ID, product.ID, productStock); err != nil {
-		return res, err
-	}
+	fmt.Fprintln(child.stdin, "done")
+	res = medianRound(rounds)
 	table := res.table(opt)
 	fmt.Fprintln(out, table)
 	if opt.Report != "" {
@@ -121,9 +110,59 @@ func RunFlashSaleBench(ctx context.Context, opt FlashSaleOptions, out io.Writer)
 	return res, nil
 }
 
+// runFlashSaleRound launches a new sale of the same product, has every buyer storm it,
+// then buy again (the baseline), and checks the store against the answers. skuWant is
+// the product stock expected once this round's sale holds its units.
+func runFlashSaleRound(owner *Client, child *clientProcess, serverPID int, opt FlashSaleOptions, sessionID, productID, skuWant int64) (FlashSaleResult, error) {
+	res := FlashSaleResult{Stock: opt.Stock}
+	var sale struct {
+		ID int64 `json:"id"`
+	}
+	if err := owner.Do("POST", fmt.Sprintf("/api/v1/sessions/%d/flash-sales", sessionID), map[string]any{"product_id": productID,
+		"price": 990, "stock": opt.Stock, "per_user_limit": 1}, &sale, 201); err != nil {
+		return res, err
+	}
+	cpu0, ccpu0, t0 := cpuSeconds(serverPID), cpuSeconds(child.PID()), time.Now()
+	fmt.Fprintf(child.stdin, "go %d\n", sale.ID)
+	raw, err := child.read("phase1")
+	if err != nil {
+		return res, err
+	}
+	wall := time.Since(t0).Seconds()
+	res.StormCPU, res.ClientCPU = (cpuSeconds(serverPID)-cpu0)/wall, (cpuSeconds(child.PID())-ccpu0)/wall
+	if err := json.Unmarshal([]byte(raw), &res.Storm); err != nil {
+		return res, err
+	}
+	cpu0, t0 = cpuSeconds(serverPID), time.Now()
+	fmt.Fprintln(child.stdin, "again")
+	if raw, err = child.read("phase2"); err != nil {
+		return res, err
+	}
+	res.AgainCPU = (cpuSeconds(serverPID) - cpu0) / time.Since(t0).Seconds()
+	if err := json.Unmarshal([]byte(raw), &res.Again); err != nil {
+		return res, err
+	}
+	return res, res.check(owner, opt.Buyers, sessionID, sale.ID, productID, skuWant)
+}
+
+// medianRound is the round with the median storm/baseline ratio, carrying every
+// round's ratio and whether the invariants held in all of them: one storm lasts well
+// under a second here, so a single round is at the mercy of the scheduler.
+func medianRound(rounds []FlashSaleResult) FlashSaleResult {
+	sorted := slices.Clone(rounds)
+	slices.SortFunc(sorted, func(a, b FlashSaleResult) int { return cmp.Compare(a.Ratio, b.Ratio) })
+	res := sorted[len(sorted)/2]
+	res.Ratios = nil
+	for _, r := range rounds {
+		res.Ratios = append(res.Ratios, r.Ratio)
+		res.InvariantsOK = res.InvariantsOK && r.InvariantsOK
+	}
+	return res
+}
+
 // check reads the sale, its orders and the product back through the API and compares
 // them with what the buyers were answered.
-func (r *FlashSaleResult) check(owner *Client, buyers int, sessionID, saleID, productID, productStock int64) error {
+func (r *FlashSaleResult) check(owner *Client, buyers int, sessionID, saleID, productID, skuWant int64) error {
 	var sale struct {
 		Stock     int64 `json:"stock"`
 		Sold      int64 `json:"sold"`
@@ -195,7 +234,7 @@ func (r *FlashSaleResult) check(owner *Client, buyers int, sessionID, saleID, pr
 	if err := owner.Do("GET", fmt.Sprintf("/api/v1/products/%d", productID), nil, &product, 200); err != nil {
 		return err
 	}
-	r.SKUStock, r.SKUWant = product.Stock, productStock-r.Stock
+	r.SKUStock, r.SKUWant = product.Stock, skuWant
 	wantSold := min(r.Stock, int64(buyers)) // one unit per buyer: sold out exactly when there are enough
 	r.InvariantsOK = r.AckedMissing == 0 && r.ViewerMismatch == 0 && r.OverLimit == 0 && r.Storm.DoubleOrder == 0 &&
 		r.Storm.Other == 0 && r.Again.Created == 0 && r.Sold+r.StockLeft == r.Stock && r.Sold == r.StoredUnits &&
@@ -225,7 +264,8 @@ func (r FlashSaleResult) table(opt FlashSaleOptions) string {
 	fmt.Fprintf(w, "| **throughput during the storm**, answers/s | **%.0f** | |\n", r.StormPerSec)
 	fmt.Fprintf(w, "| no-op baseline: the same requests again, refused from memory (no commit), answers/s | %.0f (p50 %.1f ms, p99 %.1f ms) | |\n",
 		r.BaselinePerSec, a.P50ms, a.P99ms)
-	fmt.Fprintf(w, "| **storm throughput as a share of the baseline** | **%.0f%%** | ≥ 70%% |\n", r.Ratio)
+	fmt.Fprintf(w, "| **storm throughput as a share of the baseline** (median round) | **%.0f%%** | ≥ 70%% |\n", r.Ratio)
+	fmt.Fprintf(w, "| every round's share, in order | %s | |\n", percents(r.Ratios))
 	fmt.Fprintf(w, "| orders committed per second of storm | %.0f | |\n", r.OrdersPerSec)
 	fmt.Fprintf(w, "| purchase latency p50 / p99 / max | %.1f / %.1f / %.1f ms | |\n", s.P50ms, s.P99ms, s.MaxMs)
 	fmt.Fprintf(w, "| answers: 201 / sold_out / limit_reached / other / errors | %d / %d / %d / %d / %d | |\n", s.Created, s.SoldOut,
@@ -247,6 +287,14 @@ func (r FlashSaleResult) table(opt FlashSaleOptions) string {
 	return b.String()
 }
 
+func percents(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = fmt.Sprintf("%.0f%%", x)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // flashSaleNotes explains the table in docs/benchmarks.md.
 const flashSaleNotes = `A real server process (SQLite); the buyers in a second process on the same cores, over loopback
 HTTP/1.1 keep-alive (the lean client of the red-envelope bench), one request at a time per
@@ -254,6 +302,8 @@ connection, empty body (one unit). Every buyer buys once, every 100th twice conc
 is sent only after the order's group commit (sold counter, buyer's units and the order through
 commerce in one transaction per batch). Then every buyer buys again: the same route, token
 check and owner, refused from memory with no commit — the no-op baseline in the same run. The
-invariants are read back through the API.
+invariants are read back through the API after every round. The same buyers then storm a new
+sale of the same product, three rounds by default: the table is the round with the median
+share, and lists every round's share.
 
 `

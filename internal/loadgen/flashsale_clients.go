@@ -43,9 +43,9 @@ type BuyPhase struct {
 }
 
 // RunFlashSaleClients is the buyer side of the flash-sale benchmark, in its own
-// process. Protocol with the parent over stdin/stdout: "created N" → waits "go <sale
-// id>" → "phase1 {json}" → waits "again" → "phase2 {json}". Phase 1 is the storm; in
-// phase 2 every buyer buys again, which the server refuses from memory (limit_reached
+// process. Protocol with the parent over stdin/stdout: "created N", then per round:
+// waits "go <sale id>" → "phase1 {json}" → waits "again" → "phase2 {json}"; "done"
+// ends it. Phase 1 is the storm; in phase 2 every buyer buys again, which the server refuses from memory (limit_reached
 // or sold_out): the same route, authentication and connections without a commit —
 // the no-op baseline the storm is compared with.
 func RunFlashSaleClients(ctx context.Context, opt FlashSaleClientOptions, in io.Reader, out io.Writer) error {
@@ -56,14 +56,6 @@ func RunFlashSaleClients(ctx context.Context, opt FlashSaleClientOptions, in io.
 		return err
 	}
 	fmt.Fprintf(out, "created %d\n", len(tokens))
-	if !lines.Scan() || !strings.HasPrefix(lines.Text(), "go ") {
-		return fmt.Errorf("bench clients: expected \"go <sale id>\" from the parent")
-	}
-	sale, err := strconv.ParseInt(strings.TrimPrefix(lines.Text(), "go "), 10, 64)
-	if err != nil {
-		return fmt.Errorf("bench clients: sale id: %w", err)
-	}
-	path := "/api/v1/flash-sales/" + strconv.FormatInt(sale, 10) + "/orders"
 	jobs := make([]int, 0, len(tokens)+len(tokens)/max(opt.DupEvery, 1))
 	for i := range tokens {
 		jobs = append(jobs, i)
@@ -71,17 +63,25 @@ func RunFlashSaleClients(ctx context.Context, opt FlashSaleClientOptions, in io.
 			jobs = append(jobs, i) // taken by the next free connection: a concurrent double tap
 		}
 	}
-	raw, _ := json.Marshal(buyStorm(ctx, opt, path, tokens, ids, jobs, true))
-	fmt.Fprintf(out, "phase1 %s\n", raw)
-	if !lines.Scan() || lines.Text() != "again" {
-		return fmt.Errorf("bench clients: expected \"again\" from the parent")
-	}
 	all := make([]int, len(tokens))
 	for i := range all {
 		all[i] = i
 	}
-	raw, _ = json.Marshal(buyStorm(ctx, opt, path, tokens, ids, all, false))
-	fmt.Fprintf(out, "phase2 %s\n", raw)
+	// One round per sale the parent names, until it says "done".
+	for lines.Scan() && lines.Text() != "done" {
+		sale, err := strconv.ParseInt(strings.TrimPrefix(lines.Text(), "go "), 10, 64)
+		if err != nil || !strings.HasPrefix(lines.Text(), "go ") {
+			return fmt.Errorf("bench clients: expected \"go <sale id>\" or \"done\" from the parent, got %q", lines.Text())
+		}
+		path := "/api/v1/flash-sales/" + strconv.FormatInt(sale, 10) + "/orders"
+		raw, _ := json.Marshal(buyStorm(ctx, opt, path, tokens, ids, jobs, true))
+		fmt.Fprintf(out, "phase1 %s\n", raw)
+		if !lines.Scan() || lines.Text() != "again" {
+			return fmt.Errorf("bench clients: expected \"again\" from the parent")
+		}
+		raw, _ = json.Marshal(buyStorm(ctx, opt, path, tokens, ids, all, false))
+		fmt.Fprintf(out, "phase2 %s\n", raw)
+	}
 	return nil
 }
 

@@ -37,6 +37,14 @@ type Message struct {
 	Body      string
 	Link      string
 	DedupeKey string
+	// CustomerID, Name, Contacts and ImageURL are for channels that hand the message
+	// to another system (the webhook channel, later WeCom): whom it is for, how that
+	// system may reach them (identity kind → value, e.g. wechat_openid) and a picture
+	// (a poster) to send with the text.
+	CustomerID int64
+	Name       string
+	Contacts   map[string]string
+	ImageURL   string
 }
 
 // Channel delivers messages one way. Send reports sent=false when the message was

@@ -24,11 +24,19 @@ type Settings struct {
 	LotteryDrawDelaySeconds   int `json:"lottery_draw_delay_seconds" min:"5" max:"86400" zh:"抽奖开奖延迟（秒）" en:"Lottery draw delay (seconds)"`
 	PersonalLotteriesPerMonth int `json:"personal_lotteries_per_month" min:"0" max:"1000" zh:"个人号每月抽奖次数" en:"Lotteries per month (personal accounts)"`
 	OrderExpiryMinutes        int `json:"order_expiry_minutes" min:"1" max:"10080" zh:"未支付订单关闭时间（分钟）" en:"Unpaid order expiry (minutes)"`
+	// Communities (SPEC §2, ours): what an in-group red envelope left unclaimed is refunded after.
+	CommunityEnvelopeHours int `json:"community_envelope_hours" min:"1" max:"168" zh:"社群红包有效期（小时）" en:"Community red envelope expiry (hours)"`
 	// Inbox and organisation (SPEC §1, §7).
 	InboxAdSpendFen    int `json:"inbox_ad_spend_fen" min:"0" max:"1000000000" zh:"私信通开通门槛：月投放消耗（分）" en:"Lead inbox: monthly ad spend threshold (fen)"`
 	KOSMinStores       int `json:"kos_min_stores" min:"0" max:"100000" zh:"KOS 资格：最少线下门店数" en:"KOS eligibility: minimum stores"`
 	EnterpriseFeeFen   int `json:"enterprise_fee_fen" min:"0" max:"100000000" zh:"企业号认证年费（分）" en:"Enterprise verification fee per year (fen)"`
 	ReachThrottlePerMn int `json:"reach_throttle_per_minute" min:"1" max:"1000000" zh:"一键触达：每分钟发送上限" en:"One-click reach: sends per minute"`
+	// Analytics (SPEC §10): the live dashboard compares the last N minutes with the N
+	// before and alerts the host when entries or engagement fall by this much.
+	AnalyticsWindowMinutes     int `json:"analytics_window_minutes" min:"1" max:"60" zh:"数据大屏：对比时段（分钟）" en:"Dashboard: comparison window (minutes)"`
+	AnalyticsTrafficDropPct    int `json:"analytics_traffic_drop_percent" min:"10" max:"100" zh:"数据大屏：进场人数下降提醒（%）" en:"Dashboard: alert when entries drop by (%)"`
+	AnalyticsEngagementDropPct int `json:"analytics_engagement_drop_percent" min:"10" max:"100" zh:"数据大屏：互动下降提醒（%）" en:"Dashboard: alert when engagement drops by (%)"`
+	AnalyticsAlertMinBase      int `json:"analytics_alert_min_base" min:"1" max:"1000000" zh:"数据大屏：提醒所需的前一时段最少次数" en:"Dashboard: least activity in the earlier window to alert"`
 }
 
 // DefaultSettings are the numbers of SPEC.md (and ours where the spec is silent).
@@ -38,7 +46,8 @@ func DefaultSettings() Settings {
 		NewHostMinutes: 30, NewHostExposureCredits: 2000, WeeklyTopN: 100, WeeklyTopExposure: 200000,
 		LargeGiftFen: 52000, LotteryDrawDelaySeconds: 60, PersonalLotteriesPerMonth: 1,
 		OrderExpiryMinutes: 15, InboxAdSpendFen: 300000, KOSMinStores: 10, EnterpriseFeeFen: 60000,
-		ReachThrottlePerMn: 6000,
+		ReachThrottlePerMn: 6000, CommunityEnvelopeHours: 24,
+		AnalyticsWindowMinutes: 5, AnalyticsTrafficDropPct: 50, AnalyticsEngagementDropPct: 50, AnalyticsAlertMinBase: 20,
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/org"
 	"github.com/siyu-live/siyu/internal/promo"
+	"github.com/siyu-live/siyu/internal/promo/promotest"
 )
 
 // BenchmarkGrabStorm measures the owners and the group commit alone, without HTTP or
@@ -29,12 +30,12 @@ func grabStorm(b *testing.B, linger time.Duration) {
 		b.StopTimer()
 		ctx := context.Background()
 		store := dbtest.SQLite(b)
-		orgs := org.NewService(store, org.Options{Password: cheap})
+		orgs := org.NewService(store, org.Options{Password: promotest.Cheap})
 		res, err := orgs.Signup(ctx, org.SignupInput{Name: "Bench", OwnerEmail: "bench@x.io", OwnerPassword: "password-123", OwnerName: "老板"})
 		if err != nil {
 			b.Fatal(err)
 		}
-		owner := principal(res.User)
+		owner := promotest.Principal(res.User)
 		lives := live.NewService(store, live.Options{Org: orgs})
 		s, err := lives.Create(ctx, owner, live.CreateInput{Title: "压测"})
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/siyu-live/siyu"
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/jobs"
+	"github.com/siyu-live/siyu/internal/promo/groupcommit"
 )
 
 // RefundEvent is the data of the red_envelope.refunded webhook. There is no wallet yet:
@@ -45,18 +46,15 @@ func (s *Service) Expire(ctx context.Context, id int64) (refunded bool, err erro
 	}
 	err = o.call(ctx, func() error {
 		o.closed = true
-		o.drain()
+		groupcommit.Drain(&o.inflight)
 		refunded, err = s.refund(ctx, o)
 		if err == nil {
 			// Closed for good: free the memory and the goroutine. A later lookup
 			// rebuilds a closed owner from the store, which refuses every grab.
 			o.grabbed, o.free = nil, nil
-			s.ownersMu.Lock()
-			if !s.closing.Load() {
-				s.owners.Delete(o.id)
+			if s.owners.Retire(o.id) {
 				o.retired.Store(true)
 			}
-			s.ownersMu.Unlock()
 		}
 		return err
 	})

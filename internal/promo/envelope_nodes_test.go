@@ -19,10 +19,10 @@ func TestTwoOwnersNeverOverspend(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		other := promo.NewService(store, promo.Options{Now: e.clock.Now, Org: e.org, Logger: slog.New(slog.DiscardHandler)})
-		other.Start(e.ctx)
+		other := promo.NewService(store, promo.Options{Now: e.Clock.Now, Org: e.Org, Logger: slog.New(slog.DiscardHandler)})
+		other.Start(e.Ctx)
 		t.Cleanup(other.Stop)
-		env, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, promo.EnvelopeInput{Total: 5000, Count: 40, Mode: "random"})
+		env, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, promo.EnvelopeInput{Total: 5000, Count: 40, Mode: "random"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,12 +31,12 @@ func TestTwoOwnersNeverOverspend(t *testing.T) {
 		acked := map[int64]int64{}
 		var wg sync.WaitGroup
 		for i := range 120 {
-			v := e.viewer(e.session, "v")
+			v := e.ViewerOf(e.Session, "v")
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				for attempt := 0; attempt < 20; attempt++ {
-					res, err := nodes[(i+attempt)%2].Grab(e.ctx, v, env.ID)
+					res, err := nodes[(i+attempt)%2].Grab(e.Ctx, v, env.ID)
 					switch codeOf(err) {
 					case "":
 						mu.Lock()
@@ -58,7 +58,7 @@ func TestTwoOwnersNeverOverspend(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		got, err := e.svc.GetEnvelope(e.ctx, e.host, env.ID)
+		got, err := e.svc.GetEnvelope(e.Ctx, e.Host, env.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,27 +91,27 @@ func TestFailedCommitGivesTheShareBack(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		env, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, promo.EnvelopeInput{Total: 300, Count: 3, Mode: "fixed"})
+		env, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, promo.EnvelopeInput{Total: 300, Count: 3, Mode: "fixed"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, b := e.viewer(e.session, "a"), e.viewer(e.session, "b")
+		a, b := e.ViewerOf(e.Session, "a"), e.ViewerOf(e.Session, "b")
 		e.exec(`ALTER TABLE red_envelope_grabs RENAME TO red_envelope_grabs_away`)
-		if _, err := e.svc.Grab(e.ctx, a, env.ID); err == nil || codeOf(err) != "internal" {
+		if _, err := e.svc.Grab(e.Ctx, a, env.ID); err == nil || codeOf(err) != "internal" {
 			t.Fatalf("grab while the store fails: %v, want an internal error", err)
 		}
 		e.exec(`ALTER TABLE red_envelope_grabs_away RENAME TO red_envelope_grabs`)
 		sum := int64(0)
-		for _, v := range []promo.Viewer{a, b, e.viewer(e.session, "c")} {
-			res, err := e.svc.Grab(e.ctx, v, env.ID)
+		for _, v := range []promo.Viewer{a, b, e.ViewerOf(e.Session, "c")} {
+			res, err := e.svc.Grab(e.Ctx, v, env.ID)
 			if err != nil {
 				t.Fatalf("grab after the failure: %v", err)
 			}
 			sum += res.Amount
 		}
-		_, err = e.svc.Grab(e.ctx, e.viewer(e.session, "d"), env.ID)
+		_, err = e.svc.Grab(e.Ctx, e.ViewerOf(e.Session, "d"), env.ID)
 		code(t, "fourth grab", err, "empty")
-		got, _ := e.svc.GetEnvelope(e.ctx, e.host, env.ID)
+		got, _ := e.svc.GetEnvelope(e.Ctx, e.Host, env.ID)
 		if sum != 300 || got.Grabbed != 300 || got.GrabbedCount != 3 || len(got.Grabs) != 3 {
 			t.Fatalf("after a failed commit: acknowledged %d, stored %+v", sum, got.EnvelopeSummary)
 		}

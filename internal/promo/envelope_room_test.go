@@ -35,7 +35,7 @@ func (a *answers) grab(t *testing.T, e *env, v promo.Viewer, id int64, check boo
 		ans := answer{viewer: v.ID, amount: amount, err: err}
 		if check && err == nil {
 			var n int
-			_ = e.store.GetContext(e.ctx, &n, `SELECT COUNT(*) FROM red_envelope_grabs WHERE envelope_id = ? AND viewer_id = ? AND amount = ?`,
+			_ = e.Store.GetContext(e.Ctx, &n, `SELECT COUNT(*) FROM red_envelope_grabs WHERE envelope_id = ? AND viewer_id = ? AND amount = ?`,
 				id, v.ID, amount)
 			ans.stored = n == 1
 		}
@@ -74,13 +74,13 @@ func TestGrabInRoom(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		env, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, promo.EnvelopeInput{Total: 9_999, Count: 100, Mode: "random"})
+		env, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, promo.EnvelopeInput{Total: 9_999, Count: 100, Mode: "random"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		viewers := make([]promo.Viewer, 300)
 		for i := range viewers {
-			viewers[i] = e.viewer(e.session, "观众")
+			viewers[i] = e.ViewerOf(e.Session, "观众")
 		}
 		var a answers
 		for i, v := range viewers {
@@ -107,7 +107,7 @@ func TestGrabInRoom(t *testing.T) {
 			len(codes) > 2 {
 			t.Fatalf("%d won (%d fen), refusals %v; want 100 winners of 9999 fen and 300 refusals", len(won), sum, codes)
 		}
-		got, err := e.svc.GetEnvelope(e.ctx, e.host, env.ID)
+		got, err := e.svc.GetEnvelope(e.Ctx, e.Host, env.ID)
 		if err != nil || got.Grabbed != 9_999 || len(got.Grabs) != 100 || got.Status != "empty" {
 			t.Fatalf("stored: %+v %v", got.EnvelopeSummary, err)
 		}
@@ -121,16 +121,16 @@ func TestGrabInRoomRefusals(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		env, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, promo.EnvelopeInput{Total: 30, Count: 3, Mode: "fixed"})
+		env, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, promo.EnvelopeInput{Total: 30, Count: 3, Mode: "fixed"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		fo, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, promo.EnvelopeInput{Total: 10, Count: 2, Mode: "fixed", Condition: "follow"})
+		fo, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, promo.EnvelopeInput{Total: 10, Count: 2, Mode: "fixed", Condition: "follow"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		v := e.viewer(e.session, "甲")
-		if _, err := e.svc.Grab(e.ctx, v, env.ID); err != nil {
+		v := e.ViewerOf(e.Session, "甲")
+		if _, err := e.svc.Grab(e.Ctx, v, env.ID); err != nil {
 			t.Fatal(err)
 		}
 		e.build() // a restarted node: no owner in memory
@@ -148,13 +148,13 @@ func TestGrabInRoomRefusals(t *testing.T) {
 			return a.wait(t)[0]
 		}
 		code(t, "again after restart", one(v, env.ID, room.RoleViewer).err, "already_grabbed")
-		if ans := one(e.viewer(e.session, "乙"), env.ID, room.RoleViewer); ans.err != nil || ans.amount != 10 {
+		if ans := one(e.ViewerOf(e.Session, "乙"), env.ID, room.RoleViewer); ans.err != nil || ans.amount != 10 {
 			t.Fatalf("grab after restart: %+v", ans)
 		}
-		code(t, "another session's viewer", one(e.viewer(e.liveSession(e.host), "丙"), env.ID, room.RoleViewer).err, "not_found")
+		code(t, "another session's viewer", one(e.ViewerOf(e.LiveSession(e.Host, "直播间"), "丙"), env.ID, room.RoleViewer).err, "not_found")
 		code(t, "unknown envelope", one(v, env.ID+1000, room.RoleViewer).err, "not_found")
 		code(t, "staff", one(promo.Viewer{TenantID: v.TenantID, SessionID: v.SessionID}, env.ID, room.RoleHost).err, "forbidden")
-		b := e.viewer(e.session, "丁")
+		b := e.ViewerOf(e.Session, "丁")
 		code(t, "not a follower", one(b, fo.ID, room.RoleViewer).err, "condition_not_met")
 		e.follow(b)
 		if ans := one(b, fo.ID, room.RoleViewer); ans.err != nil || ans.amount != 5 {
@@ -169,7 +169,7 @@ func TestGrabInRoomAcrossStop(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		env, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, promo.EnvelopeInput{Total: 5_000, Count: 2_000, Mode: "random"})
+		env, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, promo.EnvelopeInput{Total: 5_000, Count: 2_000, Mode: "random"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +180,7 @@ func TestGrabInRoomAcrossStop(t *testing.T) {
 			go func() {
 				defer senders.Done()
 				for i := range 500 {
-					v := promo.Viewer{ID: int64(1_000_000 + w*1000 + i), TenantID: e.host.TenantID, SessionID: e.session}
+					v := promo.Viewer{ID: int64(1_000_000 + w*1000 + i), TenantID: e.Host.TenantID, SessionID: e.Session}
 					a.grab(t, e, v, env.ID, false)
 				}
 			}()
@@ -192,7 +192,7 @@ func TestGrabInRoomAcrossStop(t *testing.T) {
 		if len(all) != 2000 {
 			t.Fatalf("%d answers for 2000 grabs", len(all))
 		}
-		got, err := e.svc.GetEnvelope(e.ctx, e.host, env.ID)
+		got, err := e.svc.GetEnvelope(e.Ctx, e.Host, env.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -228,14 +228,14 @@ func TestGrabInRoomWhileTheOwnerWaits(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		env, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, promo.EnvelopeInput{Total: 10_000, Count: 5_000, Mode: "random"})
+		env, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, promo.EnvelopeInput{Total: 10_000, Count: 5_000, Mode: "random"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		held, release, holder := make(chan struct{}), make(chan struct{}), make(chan error, 1)
 		go func() {
-			holder <- store.Tx(e.ctx, func(tx *db.Tx) error {
-				if _, err := tx.ExecContext(e.ctx, `UPDATE red_envelopes SET message = message WHERE id = ?`, env.ID); err != nil {
+			holder <- store.Tx(e.Ctx, func(tx *db.Tx) error {
+				if _, err := tx.ExecContext(e.Ctx, `UPDATE red_envelopes SET message = message WHERE id = ?`, env.ID); err != nil {
 					return err
 				}
 				close(held)
@@ -246,14 +246,14 @@ func TestGrabInRoomWhileTheOwnerWaits(t *testing.T) {
 		<-held
 		var a answers
 		viewer := func(i int) promo.Viewer {
-			return promo.Viewer{ID: int64(2_000_000 + i), TenantID: e.host.TenantID, SessionID: e.session}
+			return promo.Viewer{ID: int64(2_000_000 + i), TenantID: e.Host.TenantID, SessionID: e.Session}
 		}
 		for i := range 10 {
 			a.grab(t, e, viewer(i), env.ID, false) // decided; their commit waits
 		}
 		expired := make(chan error, 1)
 		go func() {
-			_, err := e.svc.Expire(e.ctx, env.ID)
+			_, err := e.svc.Expire(e.Ctx, env.ID)
 			expired <- err
 		}()
 		start := time.Now()
@@ -274,7 +274,7 @@ func TestGrabInRoomWhileTheOwnerWaits(t *testing.T) {
 		if len(all) != 4000 {
 			t.Fatalf("%d answers for 4000 grabs", len(all))
 		}
-		got, err := e.svc.GetEnvelope(e.ctx, e.host, env.ID)
+		got, err := e.svc.GetEnvelope(e.Ctx, e.Host, env.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -176,7 +176,7 @@ func (s *Service) GrabInRoom(m room.Member, id int64, reply func(amount int64, e
 		return
 	}
 	v := Viewer{ID: m.ViewerID, TenantID: m.TenantID, SessionID: m.SessionID, Nickname: m.Nickname}
-	o, ok := s.loadedOwner(id)
+	o, ok := s.owners.Loaded(id)
 	if !ok || o.condition == ConditionFollow {
 		go func() {
 			res, err := s.Grab(context.Background(), v, id)
@@ -191,54 +191,21 @@ func (s *Service) GrabInRoom(m room.Member, id int64, reply func(amount int64, e
 	o.grabAsync(v.ID, reply)
 }
 
-// loadedOwner returns the envelope's owner if it is in memory.
-func (s *Service) loadedOwner(id int64) (*owner, bool) {
-	o, ok := s.owners.Load(id)
-	if !ok {
-		return nil, false
-	}
-	return o.(*owner), true
-}
-
 // ownerFor returns the envelope's owner, rebuilding it from the store on first use
 // after start-up (so a restart after kill -9 resumes from exactly what was committed).
 func (s *Service) ownerFor(ctx context.Context, id int64) (*owner, error) {
-	if o, ok := s.owners.Load(id); ok {
-		return o.(*owner), nil
-	}
-	if s.closing.Load() {
-		return nil, errUnavailable()
-	}
-	s.ownersMu.Lock()
-	defer s.ownersMu.Unlock()
-	if o, ok := s.owners.Load(id); ok {
-		return o.(*owner), nil
-	}
-	st, err := loadEnvelope(ctx, s.store, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.startOwner(st)
+	return s.owners.For(id, nil, func() (*owner, error) {
+		st, err := loadEnvelope(ctx, s.store, id)
+		if err != nil {
+			return nil, err
+		}
+		return newOwner(s, st), nil
+	})
 }
 
 // adopt starts the owner of an envelope created on this node.
 func (s *Service) adopt(st envelopeState) {
-	s.ownersMu.Lock()
-	defer s.ownersMu.Unlock()
-	if _, ok := s.owners.Load(st.row.ID); !ok {
-		_, _ = s.startOwner(st)
-	}
-}
-
-// startOwner registers and runs an owner; the caller holds ownersMu.
-func (s *Service) startOwner(st envelopeState) (*owner, error) {
-	if s.closing.Load() {
-		return nil, errUnavailable()
-	}
-	o := newOwner(s, st)
-	s.owners.Store(st.row.ID, o)
-	go o.run()
-	return o, nil
+	s.owners.Adopt(st.row.ID, func() *owner { return newOwner(s, st) })
 }
 
 // checkFollow enforces the follow condition.

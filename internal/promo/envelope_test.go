@@ -10,6 +10,7 @@ import (
 	"github.com/siyu-live/siyu/internal/db/dbtest"
 	"github.com/siyu-live/siyu/internal/org"
 	"github.com/siyu-live/siyu/internal/promo"
+	"github.com/siyu-live/siyu/internal/promo/promotest"
 )
 
 func TestEnvelopeInputIsChecked(t *testing.T) {
@@ -32,21 +33,21 @@ func TestEnvelopeInputIsChecked(t *testing.T) {
 			{"expiry", promo.EnvelopeInput{Total: 10, Count: 1, Mode: "fixed", ExpiresInSeconds: 59}, "expires_in_seconds"},
 			{"message", promo.EnvelopeInput{Total: 10, Count: 1, Mode: "fixed", Message: strings.Repeat("红", 61)}, "message"},
 		} {
-			_, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, c.in)
+			_, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, c.in)
 			code(t, c.name, err, "invalid", c.field)
 		}
-		agent, err := e.org.CreateStaff(e.ctx, e.owner, org.StaffInput{Email: "agent" + time.Now().Format("150405.000000000") + "@x.io",
+		agent, err := e.Org.CreateStaff(e.Ctx, e.Owner, org.StaffInput{Email: "agent" + time.Now().Format("150405.000000000") + "@x.io",
 			Name: "客服", Role: org.RoleAgent, Password: "password-123"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = e.svc.CreateEnvelope(e.ctx, principal(agent), e.session, ok)
+		_, err = e.svc.CreateEnvelope(e.Ctx, promotest.Principal(agent), e.Session, ok)
 		code(t, "agent", err, "forbidden")
-		other := e.signup("Other Brand")
-		_, err = e.svc.CreateEnvelope(e.ctx, other, e.session, ok)
+		other := e.Signup("Other Brand")
+		_, err = e.svc.CreateEnvelope(e.Ctx, other, e.Session, ok)
 		code(t, "other tenant's session", err, "not_found")
-		e.exec(`UPDATE live_sessions SET status = 'scheduled' WHERE id = ?`, e.session)
-		_, err = e.svc.CreateEnvelope(e.ctx, e.host, e.session, ok)
+		e.exec(`UPDATE live_sessions SET status = 'scheduled' WHERE id = ?`, e.Session)
+		_, err = e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, ok)
 		code(t, "not live", err, "session_not_live")
 	})
 }
@@ -57,14 +58,14 @@ func TestConcurrentGrabs(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		env, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, promo.EnvelopeInput{Total: 88_888, Count: 100, Mode: "random",
+		env, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, promo.EnvelopeInput{Total: 88_888, Count: 100, Mode: "random",
 			Message: "大吉大利"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		viewers := make([]promo.Viewer, 1000)
 		for i := range viewers {
-			viewers[i] = e.viewer(e.session, "观众")
+			viewers[i] = e.ViewerOf(e.Session, "观众")
 		}
 		var mu sync.Mutex
 		won, empty := map[int64]int64{}, 0
@@ -73,7 +74,7 @@ func TestConcurrentGrabs(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				res, err := e.svc.Grab(e.ctx, v, env.ID)
+				res, err := e.svc.Grab(e.Ctx, v, env.ID)
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -103,7 +104,7 @@ func TestConcurrentGrabs(t *testing.T) {
 		if sum != 88_888 {
 			t.Fatalf("acknowledged amounts add up to %d, want 88888", sum)
 		}
-		got, err := e.svc.GetEnvelope(e.ctx, e.host, env.ID)
+		got, err := e.svc.GetEnvelope(e.Ctx, e.Host, env.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,11 +116,11 @@ func TestConcurrentGrabs(t *testing.T) {
 				t.Fatalf("stored grab of viewer %d is %d, acknowledged %d", g.ViewerID, g.Amount, won[g.ViewerID])
 			}
 		}
-		if n := len(e.room.ofType("red_envelope")); n != 1 {
+		if n := len(e.Room.OfType("red_envelope")); n != 1 {
 			t.Errorf("%d red_envelope broadcasts, want 1", n)
 		}
-		waitFor(t, func() bool { return len(e.room.ofType("red_envelope_empty")) == 1 })
-		if e.events.Count(promo.EventEnvelopeCreated) != 1 {
+		waitFor(t, func() bool { return len(e.Room.OfType("red_envelope_empty")) == 1 })
+		if e.Events.Count(promo.EventEnvelopeCreated) != 1 {
 			t.Error("no red_envelope.created webhook")
 		}
 	})
@@ -129,45 +130,45 @@ func TestGrabRules(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		env, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, promo.EnvelopeInput{Total: 100, Count: 3, Mode: "fixed"})
+		env, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, promo.EnvelopeInput{Total: 100, Count: 3, Mode: "fixed"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		a := e.viewer(e.session, "甲")
-		res, err := e.svc.Grab(e.ctx, a, env.ID)
+		a := e.ViewerOf(e.Session, "甲")
+		res, err := e.svc.Grab(e.Ctx, a, env.ID)
 		if err != nil || res.Amount != 34 {
 			t.Fatalf("first fixed share: %+v %v, want 34 fen", res, err)
 		}
-		_, err = e.svc.Grab(e.ctx, a, env.ID)
+		_, err = e.svc.Grab(e.Ctx, a, env.ID)
 		code(t, "second grab", err, "already_grabbed")
-		other := e.liveSession(e.host)
-		_, err = e.svc.Grab(e.ctx, e.viewer(other, "别的直播间"), env.ID)
+		other := e.LiveSession(e.Host, "直播间")
+		_, err = e.svc.Grab(e.Ctx, e.ViewerOf(other, "别的直播间"), env.ID)
 		code(t, "viewer of another session", err, "not_found")
-		_, err = e.svc.Grab(e.ctx, a, env.ID+1000)
+		_, err = e.svc.Grab(e.Ctx, a, env.ID+1000)
 		code(t, "unknown envelope", err, "not_found")
-		ob := e.signup("Brand B")
-		_, err = e.svc.Grab(e.ctx, e.viewer(e.liveSession(ob), "B观众"), env.ID)
+		ob := e.Signup("Brand B")
+		_, err = e.svc.Grab(e.Ctx, e.ViewerOf(e.LiveSession(ob, "直播间"), "B观众"), env.ID)
 		code(t, "viewer of another tenant", err, "not_found")
-		_, err = e.svc.GetEnvelope(e.ctx, ob, env.ID)
+		_, err = e.svc.GetEnvelope(e.Ctx, ob, env.ID)
 		code(t, "staff of another tenant", err, "not_found")
 
 		// Followers only.
-		fo, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, promo.EnvelopeInput{Total: 10, Count: 2, Mode: "fixed", Condition: "follow"})
+		fo, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, promo.EnvelopeInput{Total: 10, Count: 2, Mode: "fixed", Condition: "follow"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := e.viewer(e.session, "乙")
-		_, err = e.svc.Grab(e.ctx, b, fo.ID)
+		b := e.ViewerOf(e.Session, "乙")
+		_, err = e.svc.Grab(e.Ctx, b, fo.ID)
 		code(t, "not a follower", err, "condition_not_met")
 		e.follow(b)
-		if res, err := e.svc.Grab(e.ctx, b, fo.ID); err != nil || res.Amount != 5 {
+		if res, err := e.svc.Grab(e.Ctx, b, fo.ID); err != nil || res.Amount != 5 {
 			t.Fatalf("follower grab: %+v %v", res, err)
 		}
-		mine, err := e.svc.ViewerEnvelope(e.ctx, b, fo.ID)
+		mine, err := e.svc.ViewerEnvelope(e.Ctx, b, fo.ID)
 		if err != nil || mine.MyAmount != 5 || len(mine.Grabs) != 1 || mine.Grabs[0].Nickname != "乙" {
 			t.Fatalf("viewer's read: %+v %v", mine, err)
 		}
-		_, err = e.svc.ViewerEnvelope(e.ctx, e.viewer(other, "x"), fo.ID)
+		_, err = e.svc.ViewerEnvelope(e.Ctx, e.ViewerOf(other, "x"), fo.ID)
 		code(t, "viewer read of another session", err, "not_found")
 	})
 }
@@ -179,28 +180,28 @@ func TestGrabsSurviveRestart(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		env, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, promo.EnvelopeInput{Total: 1001, Count: 10, Mode: "random"})
+		env, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, promo.EnvelopeInput{Total: 1001, Count: 10, Mode: "random"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var viewers []promo.Viewer
 		sum := int64(0)
 		for i := range 10 {
-			v := e.viewer(e.session, "观众")
+			v := e.ViewerOf(e.Session, "观众")
 			viewers = append(viewers, v)
 			if i == 4 {
 				e.build() // restart half-way
 			}
-			res, err := e.svc.Grab(e.ctx, v, env.ID)
+			res, err := e.svc.Grab(e.Ctx, v, env.ID)
 			if err != nil {
 				t.Fatalf("grab %d: %v", i, err)
 			}
 			sum += res.Amount
 		}
 		e.build()
-		_, err = e.svc.Grab(e.ctx, viewers[0], env.ID)
+		_, err = e.svc.Grab(e.Ctx, viewers[0], env.ID)
 		code(t, "grab again after restart", err, "already_grabbed")
-		_, err = e.svc.Grab(e.ctx, e.viewer(e.session, "late"), env.ID)
+		_, err = e.svc.Grab(e.Ctx, e.ViewerOf(e.Session, "late"), env.ID)
 		code(t, "late grab", err, "empty")
 		if sum != 1001 {
 			t.Fatalf("amounts add up to %d across restarts, want 1001", sum)
@@ -214,58 +215,58 @@ func TestExpiryRefundsExactlyOnce(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		env, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, promo.EnvelopeInput{Total: 1000, Count: 4, Mode: "fixed",
+		env, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, promo.EnvelopeInput{Total: 1000, Count: 4, Mode: "fixed",
 			ExpiresInSeconds: 600})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for range 3 {
-			if _, err := e.svc.Grab(e.ctx, e.viewer(e.session, "v"), env.ID); err != nil {
+			if _, err := e.svc.Grab(e.Ctx, e.ViewerOf(e.Session, "v"), env.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if n := e.runDue(); n != 0 {
+		if n := e.RunDue(); n != 0 {
 			t.Fatalf("%d jobs ran before the expiry", n)
 		}
-		e.clock.Add(10 * time.Minute)
-		_, err = e.svc.Grab(e.ctx, e.viewer(e.session, "late"), env.ID)
+		e.Clock.Add(10 * time.Minute)
+		_, err = e.svc.Grab(e.Ctx, e.ViewerOf(e.Session, "late"), env.ID)
 		code(t, "grab at expiry", err, "expired")
 		e.build() // the job runs on a restarted node
-		if n := e.runDue(); n != 1 {
+		if n := e.RunDue(); n != 1 {
 			t.Fatalf("%d jobs ran at the expiry, want 1", n)
 		}
-		got, err := e.svc.GetEnvelope(e.ctx, e.host, env.ID)
+		got, err := e.svc.GetEnvelope(e.Ctx, e.Host, env.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.Status != "expired" || got.Refunded != 250 || got.Grabbed != 750 || got.Remaining != 0 || got.ClosedAt.IsZero() {
 			t.Fatalf("after expiry: %+v", got)
 		}
-		if did, err := e.svc.Expire(e.ctx, env.ID); err != nil || did {
+		if did, err := e.svc.Expire(e.Ctx, env.ID); err != nil || did {
 			t.Fatalf("second expiry: refunded=%v err=%v", did, err)
 		}
-		if n := e.events.Count(promo.EventEnvelopeRefunded); n != 1 {
+		if n := e.Events.Count(promo.EventEnvelopeRefunded); n != 1 {
 			t.Fatalf("%d red_envelope.refunded webhooks, want 1", n)
 		}
-		_, err = e.svc.Grab(e.ctx, e.viewer(e.session, "later"), env.ID)
+		_, err = e.svc.Grab(e.Ctx, e.ViewerOf(e.Session, "later"), env.ID)
 		code(t, "grab after expiry", err, "expired")
 
 		// An emptied envelope has nothing to refund.
-		full, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, promo.EnvelopeInput{Total: 5, Count: 1, Mode: "fixed",
+		full, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, promo.EnvelopeInput{Total: 5, Count: 1, Mode: "fixed",
 			ExpiresInSeconds: 60})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Grab(e.ctx, e.viewer(e.session, "w"), full.ID); err != nil {
+		if _, err := e.svc.Grab(e.Ctx, e.ViewerOf(e.Session, "w"), full.ID); err != nil {
 			t.Fatal(err)
 		}
-		e.clock.Add(time.Minute)
-		e.runDue()
-		got, _ = e.svc.GetEnvelope(e.ctx, e.host, full.ID)
+		e.Clock.Add(time.Minute)
+		e.RunDue()
+		got, _ = e.svc.GetEnvelope(e.Ctx, e.Host, full.ID)
 		if got.Status != "empty" || got.Refunded != 0 || got.Grabbed != 5 {
 			t.Fatalf("emptied envelope after expiry: %+v", got)
 		}
-		if n := e.events.Count(promo.EventEnvelopeRefunded); n != 1 {
+		if n := e.Events.Count(promo.EventEnvelopeRefunded); n != 1 {
 			t.Fatalf("an empty envelope sent a refund webhook (%d in all)", n)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/siyu-live/siyu"
+	"github.com/siyu-live/siyu/internal/promo/groupcommit"
 )
 
 // owner is the one goroutine that decides the grabs of one red envelope. It holds the
@@ -90,7 +91,8 @@ func (o *owner) apply(st envelopeState) {
 	}
 }
 
-func (o *owner) run() {
+// Run is the owner's goroutine.
+func (o *owner) Run() {
 	defer close(o.exited)
 	for {
 		select {
@@ -116,33 +118,14 @@ func errUnavailable() error {
 // decideQueued decides r and every grab already queued behind it (up to a bound) and
 // hands the accepted ones to the writer in one message.
 func (o *owner) decideQueued(r *grabReq) {
-	var accepted []*pending
-	for n := 0; ; n++ {
-		if o.needReload.Load() {
-			// A reload waits for every decided grab: hand these over first.
-			if len(accepted) > 0 {
-				o.s.writer.submit(accepted)
-				accepted = nil
-			}
-			if len(o.free) == 0 || o.inflight.Load() == 0 {
-				o.waitAndReload()
-			}
-		}
-		if p := o.decide(r); p != nil {
-			accepted = append(accepted, p)
-		}
-		if n == 255 {
-			break
-		}
-		select {
-		case r = <-o.reqs:
-			continue
-		default:
-		}
-		break
-	}
-	if len(accepted) > 0 {
-		o.s.writer.submit(accepted)
+	groupcommit.DecideQueued(o.s.writer, r, o.reqs, &o.needReload, o.reloadIfDue, o.decide)
+}
+
+// reloadIfDue reloads after a failed commit once that is useful: when no share is
+// free, or when nothing decided is still waiting for its commit (a reload waits).
+func (o *owner) reloadIfDue() {
+	if len(o.free) == 0 || o.inflight.Load() == 0 {
+		o.waitAndReload()
 	}
 }
 
@@ -175,7 +158,7 @@ func (o *owner) hasGrabbed(viewer int64) bool {
 // waitAndReload waits until the writer has answered every grab decided here, then
 // rebuilds the state from the store. Only after a failed commit (rare) or on close.
 func (o *owner) waitAndReload() {
-	o.drain()
+	groupcommit.Drain(&o.inflight)
 	st, err := loadEnvelope(context.Background(), o.s.store, o.id)
 	if err != nil {
 		o.s.log.Error("reload red envelope owner", "envelope", o.id, "err", err)
@@ -183,13 +166,6 @@ func (o *owner) waitAndReload() {
 	}
 	o.apply(st)
 	o.needReload.Store(false)
-}
-
-// drain blocks the owner until no decided grab is waiting for its commit.
-func (o *owner) drain() {
-	for o.inflight.Load() > 0 {
-		time.Sleep(200 * time.Microsecond)
-	}
 }
 
 // grab sends one grab to the owner and waits for the answer.
@@ -301,8 +277,8 @@ func (o *owner) expired() error {
 	return siyu.Errorf("expired", "red envelope %d has expired", o.id)
 }
 
-// stop makes the goroutine answer what it holds and return (Service.Stop).
-func (o *owner) stop() {
+// Stop makes the goroutine answer what it holds and return (Service.Stop).
+func (o *owner) Stop() {
 	close(o.quit)
 	<-o.exited
 }

@@ -17,23 +17,23 @@ func TestWinnerFillsInDelivery(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		l, err := e.svc.CreateLottery(e.ctx, e.host, e.session, promo.LotteryInput{Prize: "保温杯", Winners: 1})
+		l, err := e.svc.CreateLottery(e.Ctx, e.Host, e.Session, promo.LotteryInput{Prize: "保温杯", Winners: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		v := e.viewer(e.session, "中奖的人")
-		loser := e.viewer(e.session, "旁观")
-		if _, _, err := e.svc.EnterLottery(e.ctx, v, l.ID, promo.EntryInput{}); err != nil {
+		v := e.ViewerOf(e.Session, "中奖的人")
+		loser := e.ViewerOf(e.Session, "旁观")
+		if _, _, err := e.svc.EnterLottery(e.Ctx, v, l.ID, promo.EntryInput{}); err != nil {
 			t.Fatal(err)
 		}
-		e.clock.Add(time.Minute)
-		e.runDue()
-		prizes, err := e.svc.ViewerPrizes(e.ctx, v)
+		e.Clock.Add(time.Minute)
+		e.RunDue()
+		prizes, err := e.svc.ViewerPrizes(e.Ctx, v)
 		if err != nil || len(prizes) != 1 || prizes[0].Prize != "保温杯" || prizes[0].Delivery != nil {
 			t.Fatalf("the winner's prizes: %+v %v", prizes, err)
 		}
 		p := prizes[0]
-		inbox, _, err := notify.Inbox(e.ctx, store, v.TenantID, v.ID, 0, 10)
+		inbox, _, err := notify.Inbox(e.Ctx, store, v.TenantID, v.ID, 0, 10)
 		if err != nil || len(inbox) != 1 || inbox[0].Link != p.FormURL || !strings.Contains(inbox[0].Title, "保温杯") {
 			t.Fatalf("the winner's inbox: %+v %v (form %s)", inbox, err, p.FormURL)
 		}
@@ -49,23 +49,23 @@ func TestWinnerFillsInDelivery(t *testing.T) {
 			{promo.DeliveryInput{Name: good.Name, Phone: good.Phone, Address: "上海"}, "address"},
 			{promo.DeliveryInput{Name: good.Name, Phone: good.Phone, Address: strings.Repeat("路", 201)}, "address"},
 		} {
-			_, err := e.svc.SetDelivery(e.ctx, v, p.ID, c.in)
+			_, err := e.svc.SetDelivery(e.Ctx, v, p.ID, c.in)
 			code(t, c.field, err, "invalid", c.field)
 		}
-		_, err = e.svc.SetDelivery(e.ctx, loser, p.ID, good)
+		_, err = e.svc.SetDelivery(e.Ctx, loser, p.ID, good)
 		code(t, "someone else's prize", err, "not_found")
-		got, err := e.svc.SetDelivery(e.ctx, v, p.ID, good)
+		got, err := e.svc.SetDelivery(e.Ctx, v, p.ID, good)
 		if err != nil || got.Delivery == nil || got.Delivery.Phone != "13800138000" || got.Delivery.Name != "王小明" {
 			t.Fatalf("delivery: %+v %v", got, err)
 		}
-		winners, err := e.svc.LotteryWinners(e.ctx, e.host, l.ID)
+		winners, err := e.svc.LotteryWinners(e.Ctx, e.Host, l.ID)
 		if err != nil || len(winners) != 1 || winners[0].ViewerID != v.ID || winners[0].Nickname != "中奖的人" ||
 			winners[0].Delivery == nil || winners[0].Delivery.Address != good.Address {
 			t.Fatalf("the host's winner list: %+v %v", winners, err)
 		}
-		_, err = e.svc.LotteryWinners(e.ctx, e.signup("Other"), l.ID)
+		_, err = e.svc.LotteryWinners(e.Ctx, e.Signup("Other"), l.ID)
 		code(t, "another tenant's winners", err, "not_found")
-		if list, err := e.svc.ViewerPrizes(e.ctx, loser); err != nil || len(list) != 0 {
+		if list, err := e.svc.ViewerPrizes(e.Ctx, loser); err != nil || len(list) != 0 {
 			t.Fatalf("a loser's prizes: %+v %v", list, err)
 		}
 	})

@@ -16,6 +16,7 @@ import (
 	"github.com/siyu-live/siyu/internal/jobs"
 	"github.com/siyu-live/siyu/internal/notify"
 	"github.com/siyu-live/siyu/internal/org"
+	"github.com/siyu-live/siyu/internal/promo/groupcommit"
 	"github.com/siyu-live/siyu/internal/room"
 	"github.com/siyu-live/siyu/internal/webhook"
 )
@@ -102,11 +103,8 @@ type Service struct {
 	slack    time.Duration
 	loc      *time.Location
 
-	ownersMu sync.Mutex
-	owners   sync.Map // envelope id → *owner
-	writer   *writer
-	closing  atomic.Bool
-	started  atomic.Bool
+	owners groupcommit.Owners[*owner] // by envelope id
+	writer *groupcommit.Writer[*pending]
 
 	milestones sync.Map // session id → milestone: the lowest pending likes milestone
 }
@@ -138,6 +136,7 @@ func NewService(store *db.DB, opt Options) *Service {
 		// China has no daylight saving time, so a fixed zone is exact and needs no tzdata.
 		loc: time.FixedZone("CST", 8*3600)}
 	s.writer = newWriter(s, opt.MaxBatch, opt.BatchLinger)
+	s.owners.Unavailable = errUnavailable
 	if opt.Notifier != nil {
 		s.SetNotifier(opt.Notifier)
 	}
@@ -177,36 +176,13 @@ func (s *Service) sendTo(sessionID, viewerID int64, event any) {
 
 // Start runs the group-commit writer of red-envelope grabs. Owners are rebuilt from
 // the database lazily, on the first grab or expiry of each envelope after start-up.
-func (s *Service) Start(ctx context.Context) {
-	if s.started.Swap(true) {
-		return
-	}
-	go s.writer.run()
-}
+func (s *Service) Start(ctx context.Context) { s.writer.Start() }
 
 // Stop refuses new grabs, lets every owner answer what it holds, commits everything the
 // owners decided and answers those callers, then returns: nothing decided is dropped.
 // Call it after the HTTP server has drained. Safe without Start and twice.
 func (s *Service) Stop() {
-	if s.closing.Swap(true) {
-		return
-	}
-	var all []*owner
-	s.ownersMu.Lock() // no owner is being started from here on
-	s.owners.Range(func(_, v any) bool {
-		all = append(all, v.(*owner))
-		return true
-	})
-	s.ownersMu.Unlock()
-	for _, o := range all {
-		o.stop()
-	}
-	if s.started.Load() {
-		s.writer.close()
-	}
-	for _, o := range all {
-		close(o.done)
-	}
+	s.owners.Shutdown(s.writer, func(o *owner) { close(o.done) })
 }
 
 // event queues a webhook in the caller's transaction.

@@ -17,33 +17,33 @@ func TestViewerListsForLateJoiners(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		amy, bob := e.viewer(e.session, "Amy"), e.viewer(e.session, "Bob")
-		other := e.viewer(e.liveSession(e.host), "别场")
+		amy, bob := e.ViewerOf(e.Session, "Amy"), e.ViewerOf(e.Session, "Bob")
+		other := e.ViewerOf(e.LiveSession(e.Host, "直播间"), "别场")
 
-		big, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, promo.EnvelopeInput{Total: 1000, Count: 10, Mode: "random"})
+		big, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, promo.EnvelopeInput{Total: 1000, Count: 10, Mode: "random"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		one, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, promo.EnvelopeInput{Total: 50, Count: 1, Mode: "fixed",
+		one, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, promo.EnvelopeInput{Total: 50, Count: 1, Mode: "fixed",
 			ExpiresInSeconds: 3600})
 		if err != nil {
 			t.Fatal(err)
 		}
-		short, err := e.svc.CreateEnvelope(e.ctx, e.host, e.session, promo.EnvelopeInput{Total: 60, Count: 3, Mode: "fixed",
+		short, err := e.svc.CreateEnvelope(e.Ctx, e.Host, e.Session, promo.EnvelopeInput{Total: 60, Count: 3, Mode: "fixed",
 			ExpiresInSeconds: 60})
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := e.svc.Grab(e.ctx, amy, big.ID)
+		got, err := e.svc.Grab(e.Ctx, amy, big.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Grab(e.ctx, bob, one.ID); err != nil {
+		if _, err := e.svc.Grab(e.Ctx, bob, one.ID); err != nil {
 			t.Fatal(err)
 		}
 		envs := func(v promo.Viewer) map[int64]int64 {
 			t.Helper()
-			list, err := e.svc.ViewerEnvelopes(e.ctx, v)
+			list, err := e.svc.ViewerEnvelopes(e.Ctx, v)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,22 +59,22 @@ func TestViewerListsForLateJoiners(t *testing.T) {
 		if m := envs(other); len(m) != 0 {
 			t.Fatalf("a viewer of another session sees %v", m)
 		}
-		e.clock.Add(61 * time.Second) // short expired, even before its job runs
+		e.Clock.Add(61 * time.Second) // short expired, even before its job runs
 		if m := envs(bob); len(m) != 1 || m[big.ID] != 0 {
 			t.Fatalf("after expiry Bob sees %v, want only %d", m, big.ID)
 		}
 
-		l, err := e.svc.CreateLottery(e.ctx, e.host, e.session, promo.LotteryInput{Prize: "围巾", Winners: 1, Condition: "none",
+		l, err := e.svc.CreateLottery(e.Ctx, e.Host, e.Session, promo.LotteryInput{Prize: "围巾", Winners: 1, Condition: "none",
 			DrawAfterSeconds: 30})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := e.svc.EnterLottery(e.ctx, amy, l.ID, promo.EntryInput{}); err != nil {
+		if _, _, err := e.svc.EnterLottery(e.Ctx, amy, l.ID, promo.EntryInput{}); err != nil {
 			t.Fatal(err)
 		}
 		lots := func(v promo.Viewer) []promo.ViewerLotteryItem {
 			t.Helper()
-			list, err := e.svc.ViewerLotteries(e.ctx, v)
+			list, err := e.svc.ViewerLotteries(e.Ctx, v)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,18 +84,18 @@ func TestViewerListsForLateJoiners(t *testing.T) {
 			len(b) != 1 || b[0].Entered || len(lots(other)) != 0 {
 			t.Fatalf("open lottery: Amy %+v, Bob %+v", a, b)
 		}
-		e.clock.Add(31 * time.Second)
-		e.runDue()
+		e.Clock.Add(31 * time.Second)
+		e.RunDue()
 		a, b := lots(amy), lots(bob)
 		if len(a) != 1 || a[0].Status != "drawn" || a[0].Seed == "" || len(a[0].Winners) != 1 || a[0].Winners[0].Nickname != "Amy" ||
 			a[0].MyPrizeID == 0 || len(b) != 1 || b[0].MyPrizeID != 0 || len(b[0].Winners) != 1 {
 			t.Fatalf("drawn lottery: Amy %+v, Bob %+v", a, b)
 		}
-		prizes, err := e.svc.ViewerPrizes(e.ctx, amy)
+		prizes, err := e.svc.ViewerPrizes(e.Ctx, amy)
 		if err != nil || len(prizes) != 1 || prizes[0].ID != a[0].MyPrizeID {
 			t.Fatalf("Amy's prize %d is not her prize list %+v (%v)", a[0].MyPrizeID, prizes, err)
 		}
-		e.clock.Add(promo.RecentDrawWindow)
+		e.Clock.Add(promo.RecentDrawWindow)
 		if len(lots(amy)) != 0 {
 			t.Fatalf("a draw %s ago is still listed", promo.RecentDrawWindow)
 		}

@@ -49,13 +49,13 @@ func writeBatch(ctx context.Context, tx *db.Tx, groups []*group, now int64) erro
 		return nil
 	}
 	for _, g := range groups {
-		n, sum := int64(len(g.items)), int64(0)
-		for _, p := range g.items {
+		n, sum := int64(len(g.Items)), int64(0)
+		for _, p := range g.Items {
 			sum += p.amount
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE red_envelopes SET grabbed_count = grabbed_count + ?, grabbed_amount = grabbed_amount + ?,
 			status = CASE WHEN grabbed_count + ? >= share_count THEN 'empty' ELSE status END
-			WHERE id = ? AND tenant_id = ? AND status = 'open'`, n, sum, n, g.o.id, g.o.tenant)
+			WHERE id = ? AND tenant_id = ? AND status = 'open'`, n, sum, n, g.Owner.id, g.Owner.tenant)
 		if err != nil {
 			return fmt.Errorf("promo: book grabs: %w", err)
 		}
@@ -68,7 +68,7 @@ func writeBatch(ctx context.Context, tx *db.Tx, groups []*group, now int64) erro
 			continue
 		}
 		g.open = true
-		for _, p := range g.items {
+		for _, p := range g.Items {
 			if rows == maxRowsPerInsert {
 				if err := insert(); err != nil {
 					return err
@@ -80,7 +80,7 @@ func writeBatch(ctx context.Context, tx *db.Tx, groups []*group, now int64) erro
 				sql = append(sql, ',')
 			}
 			sql = append(sql, '(')
-			for i, v := range [6]int64{g.o.id, g.o.tenant, p.viewer, int64(p.seq), p.amount, now} {
+			for i, v := range [6]int64{g.Owner.id, g.Owner.tenant, p.viewer, int64(p.seq), p.amount, now} {
 				if i > 0 {
 					sql = append(sql, ',')
 				}
@@ -111,13 +111,13 @@ func writeBatch(ctx context.Context, tx *db.Tx, groups []*group, now int64) erro
 // the way the store says.
 func refuseClosed(ctx context.Context, tx *db.Tx, g *group) error {
 	var status string
-	if err := tx.GetContext(ctx, &status, `SELECT status FROM red_envelopes WHERE id = ?`, g.o.id); err != nil {
+	if err := tx.GetContext(ctx, &status, `SELECT status FROM red_envelopes WHERE id = ?`, g.Owner.id); err != nil {
 		return fmt.Errorf("promo: book grabs: %w", err)
 	}
-	for _, p := range g.items {
-		p.err = siyu.Errorf("expired", "red envelope %d has expired", g.o.id)
+	for _, p := range g.Items {
+		p.err = siyu.Errorf("expired", "red envelope %d has expired", g.Owner.id)
 		if status == StatusEmpty {
-			p.err = siyu.Errorf("empty", "red envelope %d is empty: every share has been taken", g.o.id)
+			p.err = siyu.Errorf("empty", "red envelope %d is empty: every share has been taken", g.Owner.id)
 		}
 	}
 	return nil
@@ -128,9 +128,9 @@ func refuseClosed(ctx context.Context, tx *db.Tx, g *group) error {
 // out of the envelope's totals. Rare: only when two owners decide for one envelope.
 func settleConflicts(ctx context.Context, tx *db.Tx, g *group) error {
 	var lost, lostSum int64
-	for _, p := range g.items {
+	for _, p := range g.Items {
 		var viewer int64
-		err := tx.GetContext(ctx, &viewer, `SELECT viewer_id FROM red_envelope_grabs WHERE envelope_id = ? AND seq = ?`, g.o.id, p.seq)
+		err := tx.GetContext(ctx, &viewer, `SELECT viewer_id FROM red_envelope_grabs WHERE envelope_id = ? AND seq = ?`, g.Owner.id, p.seq)
 		if err == nil && viewer == p.viewer {
 			continue
 		} else if err != nil && !db.IsNoRows(err) {
@@ -139,19 +139,19 @@ func settleConflicts(ctx context.Context, tx *db.Tx, g *group) error {
 		lost, lostSum = lost+1, lostSum+p.amount
 		var mine int
 		if err := tx.GetContext(ctx, &mine, `SELECT COUNT(*) FROM red_envelope_grabs WHERE envelope_id = ? AND viewer_id = ?`,
-			g.o.id, p.viewer); err != nil {
+			g.Owner.id, p.viewer); err != nil {
 			return fmt.Errorf("promo: check grab conflict: %w", err)
 		}
-		p.err = siyu.Errorf(siyu.ECONFLICT, "red envelope %d changed while you grabbed; grab again", g.o.id)
+		p.err = siyu.Errorf(siyu.ECONFLICT, "red envelope %d changed while you grabbed; grab again", g.Owner.id)
 		if mine > 0 {
-			p.err = siyu.Errorf("already_grabbed", "you have already grabbed red envelope %d", g.o.id)
+			p.err = siyu.Errorf("already_grabbed", "you have already grabbed red envelope %d", g.Owner.id)
 		}
 	}
 	if lost == 0 {
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE red_envelopes SET grabbed_count = grabbed_count - ?, grabbed_amount = grabbed_amount - ?,
-		status = CASE WHEN grabbed_count - ? >= share_count THEN 'empty' ELSE 'open' END WHERE id = ?`, lost, lostSum, lost, g.o.id)
+		status = CASE WHEN grabbed_count - ? >= share_count THEN 'empty' ELSE 'open' END WHERE id = ?`, lost, lostSum, lost, g.Owner.id)
 	if err != nil {
 		return fmt.Errorf("promo: correct grab totals: %w", err)
 	}

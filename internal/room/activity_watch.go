@@ -13,6 +13,9 @@ type ViewerActivity struct {
 	Likes       int64
 	Comments    int   // visible comments
 	GiftFen     int64 // value of gifts sent
+	Gifts       int   // gifts sent (analytics counts them; the CRM sums GiftFen)
+	Shares      int
+	Follows     int
 	LastSeen    int64 // unix ms of the latest of the above
 }
 
@@ -37,6 +40,28 @@ type ActivityWatcher interface {
 // SetActivityWatcher attaches the activity watcher after construction (the CRM is
 // built after the rooms); call it before Start.
 func (s *Service) SetActivityWatcher(w ActivityWatcher) { s.opt.Activity = w }
+
+// AddActivityWatcher attaches one more watcher (analytics next to the CRM): each is
+// told every committed job, in the order added. Call it before Start.
+func (s *Service) AddActivityWatcher(w ActivityWatcher) {
+	switch cur := s.opt.Activity.(type) {
+	case nil:
+		s.opt.Activity = w
+	case activityWatchers:
+		s.opt.Activity = append(cur, w)
+	default:
+		s.opt.Activity = activityWatchers{cur, w}
+	}
+}
+
+// activityWatchers tells several watchers the same activity.
+type activityWatchers []ActivityWatcher
+
+func (ws activityWatchers) OnActivity(a Activity) {
+	for _, w := range ws {
+		w.OnActivity(a)
+	}
+}
 
 // watchActivity tells the watcher what a committed job changed per viewer.
 func (h *hub) watchActivity(j *job) {
@@ -75,6 +100,15 @@ func (h *hub) watchActivity(j *job) {
 		case KindGift:
 			a := get(e.ViewerID)
 			a.GiftFen += e.Amount
+			a.Gifts += max(e.Count, 1)
+			a.LastSeen = max(a.LastSeen, e.At)
+		case KindShare, KindFollow:
+			a := get(e.ViewerID)
+			if e.Kind == KindShare {
+				a.Shares++
+			} else {
+				a.Follows++
+			}
 			a.LastSeen = max(a.LastSeen, e.At)
 		}
 	}

@@ -12,12 +12,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/siyu-live/siyu/internal/analytics"
 	"github.com/siyu-live/siyu/internal/api"
 	"github.com/siyu-live/siyu/internal/bus"
 	"github.com/siyu-live/siyu/internal/commerce"
 	"github.com/siyu-live/siyu/internal/config"
 	"github.com/siyu-live/siyu/internal/crm"
+	"github.com/siyu-live/siyu/internal/crm/broadcast"
+	"github.com/siyu-live/siyu/internal/crm/community"
+	"github.com/siyu-live/siyu/internal/crm/poster"
+	"github.com/siyu-live/siyu/internal/crm/script"
 	"github.com/siyu-live/siyu/internal/crm/segment"
+	"github.com/siyu-live/siyu/internal/crm/transfer"
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/jobs"
 	"github.com/siyu-live/siyu/internal/live"
@@ -72,6 +78,16 @@ type Server struct {
 	CRM *crm.Service
 	// Segments count rules over tags and behaviour from an index the CRM keeps current.
 	Segments *segment.Service
+	// Communities are groups (社群) of customers with envelopes and 接龙 chains.
+	Communities *community.Service
+	// Scripts are the script library (话术库): answers agents send in one click.
+	Scripts *script.Service
+	// Broadcasts are one-click reach (一键触达): talk-tracks and posters to segments and
+	// communities through the notify channels, with tracked links into the room.
+	Broadcasts *broadcast.Service
+	// Analytics records every room, viewer and order event of a session for the live
+	// dashboard and the post-live report (told by the rooms, live and commerce hooks).
+	Analytics *analytics.Service
 
 	handler http.Handler
 	http    *http.Server
@@ -148,11 +164,38 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 	s.CRM.WireCommerce(s.Commerce)
 	s.Segments = segment.NewService(s.Store, segment.Options{Now: opt.Now, Bus: s.Bus, Logger: logger})
 	s.CRM.AddObserver(s.Segments)
+	// Customer import (dry run, then confirmed rows applied as jobs) and export.
+	transfers := transfer.NewService(s.Store, s.CRM, transfer.Options{Now: opt.Now, Queue: s.Queue, Segments: s.Segments, Logger: logger})
+	s.Communities = community.NewService(s.Store, community.Options{Now: opt.Now, Org: s.Org, Queue: s.Queue, Events: s.Webhooks,
+		Live: s.Live, CRM: s.CRM, Segments: s.Segments, PublicURL: cfg.PublicURL(), Logger: logger})
+	s.Scripts = script.NewService(s.Store, script.Options{Now: opt.Now, Logger: logger})
+	var posters broadcast.Posters // nil unless the CJK font loads
+	var posterErr error
+	if r, err := poster.New(cfg.FontPath); err != nil {
+		logger.Warn("posters are unavailable; broadcasts go out without them", "err", err)
+		posterErr = err
+	} else {
+		posters = r
+	}
+	s.Broadcasts = broadcast.NewService(s.Store, broadcast.Options{Now: opt.Now, Logger: logger, Queue: s.Queue, Live: s.Live,
+		Org: s.Org, Segments: s.Segments, Communities: s.Communities, HTTPClient: opt.HTTPClient, PublicURL: cfg.PublicURL(),
+		Posters: posters, PosterErr: posterErr})
+	s.Analytics = analytics.NewService(s.Store, analytics.Options{Now: opt.Now, Logger: logger, Bus: s.Bus, NodeID: s.Rooms.NodeID(),
+		Rooms: s.Rooms, Settings: s.Org, Queue: s.Queue, Tagger: s.CRM})
+	s.Rooms.AddActivityWatcher(s.Analytics)
+	s.Live.AddPeopleWatcher(s.Analytics)
+	s.Analytics.WireCommerce(s.Commerce)
 	s.API = api.New(api.Deps{Config: cfg, Logger: logger, Store: s.Store, Org: s.Org, Webhooks: s.Webhooks, Live: s.Live,
 		Rooms: s.Rooms, Promo: s.Promo, Commerce: s.Commerce, Ready: s.ready,
 		GroupBuys: s.GroupBuys, Assists: s.Assists, FlashSales: s.FlashSales,
-		Coupons: s.Coupons, CommentBuys: s.CommentBuys, CRM: s.CRM, Segments: s.Segments})
-	s.Web = web.New(web.Deps{Config: cfg, Logger: logger, Org: s.Org, Webhooks: s.Webhooks, API: s.API, Live: s.Live, Commerce: s.Commerce})
+		Coupons: s.Coupons, CommentBuys: s.CommentBuys, CRM: s.CRM, Segments: s.Segments, Scripts: s.Scripts,
+		Communities: s.Communities, Analytics: s.Analytics})
+	s.Web = web.New(web.Deps{Config: cfg, Logger: logger, Org: s.Org, Webhooks: s.Webhooks, API: s.API, Live: s.Live, Commerce: s.Commerce,
+		CRM: s.CRM, Segments: s.Segments, Scripts: s.Scripts, Communities: s.Communities})
+	s.Web.Marketing = web.MarketingTools{Promo: s.Promo, FlashSales: s.FlashSales, GroupBuys: s.GroupBuys, Assists: s.Assists,
+		Coupons: s.Coupons}
+	s.API.Transfer, s.Web.Transfer = transfers, transfers
+	s.API.Broadcasts, s.Web.Broadcasts = s.Broadcasts, s.Broadcasts
 
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
@@ -196,6 +239,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.Promo.Start(jobCtx)
 	s.FlashSales.Start(jobCtx)
 	s.CRM.Start(jobCtx)
+	if err := s.Analytics.Start(jobCtx); err != nil {
+		s.close()
+		return fmt.Errorf("server: analytics: %w", err)
+	}
 	if err := s.Segments.Start(jobCtx); err != nil {
 		s.close()
 		return fmt.Errorf("server: segments: %w", err)
@@ -239,6 +286,7 @@ func (s *Server) close() {
 	s.FlashSales.Stop()
 	s.CommentBuys.Stop() // after the rooms: drafts of the last comments are made before the store closes
 	s.CRM.Stop()         // after the rooms: their last activity is applied before the store closes
+	s.Analytics.Stop()   // after the rooms and the jobs: every event they recorded is written
 	s.Segments.Stop()    // after the CRM: its last changes are announced to the other nodes
 	if err := s.Bus.Close(); err != nil {
 		s.Logger.Warn("bus close", "err", err)

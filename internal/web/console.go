@@ -13,6 +13,12 @@ import (
 	"github.com/siyu-live/siyu/internal/api"
 	"github.com/siyu-live/siyu/internal/commerce"
 	"github.com/siyu-live/siyu/internal/config"
+	"github.com/siyu-live/siyu/internal/crm"
+	"github.com/siyu-live/siyu/internal/crm/broadcast"
+	"github.com/siyu-live/siyu/internal/crm/community"
+	"github.com/siyu-live/siyu/internal/crm/script"
+	"github.com/siyu-live/siyu/internal/crm/segment"
+	"github.com/siyu-live/siyu/internal/crm/transfer"
 	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/org"
 	"github.com/siyu-live/siyu/internal/webhook"
@@ -39,6 +45,21 @@ type Deps struct {
 	Live *live.Service
 	// Commerce holds products and orders: the console's 商品与订单 pages call it directly.
 	Commerce *commerce.Service
+	// CRM holds customer profiles and tags: the 客户 pages call it directly (it masks
+	// contact details and audits bulk views itself).
+	CRM *crm.Service
+	// Segments counts and lists rules over tags and behaviour for the 客户分群 pages.
+	Segments *segment.Service
+	// Transfer imports customers from CSV/Excel and exports them (客户导入导出).
+	Transfer *transfer.Service
+	// Communities are the groups (社群) of the 社群 pages and the members' page /g/{code}.
+	Communities *community.Service
+	// Scripts is the script library (话术库) the 话术库 pages edit and send from.
+	Scripts *script.Service
+	// Broadcasts are one-click reach (一键触达): the 触达 pages and the tracked links /r/{token}.
+	Broadcasts *broadcast.Service
+	// Marketing are the in-room tools the 营销工具 page lists across sessions.
+	Marketing MarketingTools
 }
 
 // Console is the merchant console: parsed templates per language, catalogs and the

@@ -28,7 +28,7 @@ import (
 	"time"
 
 	"github.com/siyu-live/siyu"
-	"github.com/siyu-live/siyu/internal/commerce"
+	"github.com/siyu-live/siyu/internal/promo/offer"
 	"github.com/siyu-live/siyu/internal/webhook"
 )
 
@@ -42,8 +42,8 @@ func init() { webhook.RegisterEventType(EventUnlocked) }
 
 // Offer statuses: open offers accept new campaigns.
 const (
-	StatusOpen   = "open"
-	StatusClosed = "closed"
+	StatusOpen   = offer.StatusOpen
+	StatusClosed = offer.StatusClosed
 )
 
 // Campaign statuses.
@@ -66,14 +66,13 @@ const (
 
 // Bounds of an offer.
 const (
-	MinHelpers       = 1
-	MaxHelpers       = 50
-	MinTimeLimitSecs = 60
-	MaxTimeLimitSecs = 7 * 24 * 3600
+	MinHelpers = 1
+	MaxHelpers = 50
 )
 
 // Input is the body of POST /api/v1/sessions/{id}/assists. sku_id may be left out
-// when the product has one SKU.
+// when the product has one SKU. It is flat, not an embedded offer.PricedInput, so a
+// bad field is named as the client sent it ("price", not "PricedInput.price").
 type Input struct {
 	ProductID        int64 `json:"product_id"`
 	SKUID            int64 `json:"sku_id,omitempty"`
@@ -82,44 +81,27 @@ type Input struct {
 	TimeLimitSeconds int   `json:"time_limit_seconds"`
 }
 
+// priced is the part every priced offer shares.
+func (in Input) priced() offer.PricedInput {
+	return offer.PricedInput{ProductID: in.ProductID, SKUID: in.SKUID, Price: in.Price, TimeLimitSeconds: in.TimeLimitSeconds}
+}
+
 func (in Input) check() error {
-	if in.ProductID <= 0 {
-		return siyu.Invalid("product_id", "product_id is required")
-	}
-	if in.SKUID < 0 {
-		return siyu.Invalid("sku_id", "sku_id must be a positive id")
-	}
-	if in.Price < commerce.MinPriceFen || in.Price > commerce.MaxPriceFen {
-		return siyu.Invalid("price", "price is the assist price in fen, between %d and %d", commerce.MinPriceFen, commerce.MaxPriceFen)
-	}
-	if in.HelpersNeeded < MinHelpers || in.HelpersNeeded > MaxHelpers {
-		return siyu.Invalid("helpers_needed", "helpers_needed must be between %d and %d", MinHelpers, MaxHelpers)
-	}
-	if in.TimeLimitSeconds < MinTimeLimitSecs || in.TimeLimitSeconds > MaxTimeLimitSecs {
-		return siyu.Invalid("time_limit_seconds", "time_limit_seconds must be between %d (a minute) and %d (a week)",
-			MinTimeLimitSecs, MaxTimeLimitSecs)
-	}
-	return nil
+	return offers.Check(in.priced(), func() error {
+		if in.HelpersNeeded < MinHelpers || in.HelpersNeeded > MaxHelpers {
+			return siyu.Invalid("helpers_needed", "helpers_needed must be between %d and %d", MinHelpers, MaxHelpers)
+		}
+		return nil
+	})
 }
 
 // Assist is an offer as staff and viewers see it; campaigns counts every campaign,
 // unlocked those that reached their helpers (ordered or not).
 type Assist struct {
-	ID               int64     `json:"id"`
-	SessionID        int64     `json:"session_id"`
-	ProductID        int64     `json:"product_id"`
-	SKUID            int64     `json:"sku_id"`
-	ProductName      string    `json:"product_name"`
-	Image            string    `json:"image"`
-	OriginalPrice    int64     `json:"original_price"`
-	Price            int64     `json:"price"`
-	HelpersNeeded    int       `json:"helpers_needed"`
-	TimeLimitSeconds int       `json:"time_limit_seconds"`
-	Status           string    `json:"status"`
-	Campaigns        int       `json:"campaigns"`
-	Unlocked         int       `json:"unlocked"`
-	CreatedAt        time.Time `json:"created_at"`
-	ClosedAt         time.Time `json:"closed_at,omitzero"`
+	offer.PricedView
+	HelpersNeeded int `json:"helpers_needed"`
+	Campaigns     int `json:"campaigns"`
+	Unlocked      int `json:"unlocked"`
 }
 
 // ViewerAssist is an offer with the calling viewer's campaign, or null.

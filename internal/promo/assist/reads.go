@@ -9,17 +9,12 @@ import (
 
 // ViewerList returns the open offers of the viewer's session, newest first.
 func (s *Service) ViewerList(ctx context.Context, v promo.Viewer) ([]Assist, error) {
-	var rows []offerRow
-	if err := s.store.SelectContext(ctx, &rows, `SELECT `+offerCols+` FROM assists WHERE tenant_id = ? AND session_id = ?
-		AND status = ? ORDER BY id DESC LIMIT 50`, v.TenantID, v.SessionID, StatusOpen); err != nil {
-		return nil, fmt.Errorf("assist: viewer list: %w", err)
-	}
-	return offerViews(ctx, s.store, v.TenantID, rows)
+	return offers.ViewerList(ctx, s.store, v)
 }
 
 // ViewerGet returns an offer of the viewer's session with their campaign, or null.
 func (s *Service) ViewerGet(ctx context.Context, v promo.Viewer, id int64) (ViewerAssist, error) {
-	r, err := viewerOffer(ctx, s.store, v, id)
+	r, err := offers.ViewerGet(ctx, s.store, v, id)
 	if err != nil {
 		return ViewerAssist{}, err
 	}

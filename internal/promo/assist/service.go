@@ -37,6 +37,7 @@ type Service struct {
 	queue    *jobs.Queue
 	events   promo.EventPublisher
 	room     *offer.Room
+	deps     offer.Deps // for the shared priced-offer code
 	random   io.Reader
 	log      *slog.Logger
 }
@@ -60,6 +61,7 @@ func NewService(store *db.DB, opt Options) *Service {
 	s := &Service{store: store, now: opt.Now, commerce: opt.Commerce, queue: opt.Queue, events: opt.Events,
 		random: opt.Random, log: opt.Logger.With("component", "assist")}
 	s.room = offer.NewRoom(opt.Notifier, s.log)
+	s.deps = offer.Deps{Store: store, Commerce: opt.Commerce, Now: opt.Now, Room: s.room}
 	if opt.Queue != nil {
 		opt.Queue.Register(ExpireJobKind, s.expireJob)
 	}

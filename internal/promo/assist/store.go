@@ -10,26 +10,22 @@ import (
 	"github.com/siyu-live/siyu/internal/promo/offer"
 )
 
+// offerRow is an assist offer: the shared priced-offer columns and the helpers needed.
 type offerRow struct {
-	ID               int64  `db:"id"`
-	TenantID         int64  `db:"tenant_id"`
-	SessionID        int64  `db:"session_id"`
-	CreatedBy        int64  `db:"created_by"`
-	ProductID        int64  `db:"product_id"`
-	SKUID            int64  `db:"sku_id"`
-	ProductName      string `db:"product_name"`
-	Image            string `db:"image"`
-	OriginalPrice    int64  `db:"original_price"`
-	Price            int64  `db:"price"`
-	HelpersNeeded    int    `db:"helpers_needed"`
-	TimeLimitSeconds int    `db:"time_limit_seconds"`
-	Status           string `db:"status"`
-	ClosedAt         int64  `db:"closed_at"`
-	CreatedAt        int64  `db:"created_at"`
+	offer.Priced
+	HelpersNeeded int `db:"helpers_needed"`
 }
 
-const offerCols = `id, tenant_id, session_id, created_by, product_id, sku_id, product_name, image, original_price, price,
-	helpers_needed, time_limit_seconds, status, closed_at, created_at`
+// offers is the shared staff and viewer code of priced offers, in assist's words.
+var offers = &offer.PricedTable[offerRow, Assist]{
+	PricedKind: offer.PricedKind{Pkg: "assist", Noun: "assist", Article: "an", PriceNoun: "assist price", Table: "assists",
+		Column: "helpers_needed", Audit: "promo.assist", Target: "assist"},
+	Views: offerViews,
+	Event: func(a Assist) any { return OfferEvent{Type: "assist", Assist: a} },
+	Fresh: func(r offer.Priced, helpers int) Assist {
+		return offerRow{Priced: r, HelpersNeeded: helpers}.offer(0, 0)
+	},
+}
 
 type campaignRow struct {
 	ID            int64  `db:"id"`
@@ -52,10 +48,7 @@ const campaignCols = `id, tenant_id, assist_id, session_id, viewer_id, owner_nic
 	status, order_id, expires_at, unlocked_at, created_at`
 
 func (r offerRow) offer(campaigns, unlocked int) Assist {
-	return Assist{ID: r.ID, SessionID: r.SessionID, ProductID: r.ProductID, SKUID: r.SKUID, ProductName: r.ProductName,
-		Image: r.Image, OriginalPrice: r.OriginalPrice, Price: r.Price, HelpersNeeded: r.HelpersNeeded,
-		TimeLimitSeconds: r.TimeLimitSeconds, Status: r.Status, Campaigns: campaigns, Unlocked: unlocked,
-		CreatedAt: offer.Time(r.CreatedAt), ClosedAt: offer.Time(r.ClosedAt)}
+	return Assist{PricedView: r.View(), HelpersNeeded: r.HelpersNeeded, Campaigns: campaigns, Unlocked: unlocked}
 }
 
 func (r campaignRow) campaign(off offerRow, helpers []string) Campaign {
@@ -69,14 +62,7 @@ func (r campaignRow) campaign(off offerRow, helpers []string) Campaign {
 }
 
 func getOffer(ctx context.Context, q db.Querier, tenantID, id int64) (offerRow, error) {
-	var r offerRow
-	err := q.GetContext(ctx, &r, `SELECT `+offerCols+` FROM assists WHERE tenant_id = ? AND id = ?`, tenantID, id)
-	if db.IsNoRows(err) {
-		return r, siyu.Errorf(siyu.ENOTFOUND, "assist %d not found", id)
-	} else if err != nil {
-		return r, fmt.Errorf("assist: get offer: %w", err)
-	}
-	return r, nil
+	return offers.Get(ctx, q, tenantID, id)
 }
 
 // campaignWhere reads one campaign of a tenant by a condition on one column.
@@ -159,9 +145,5 @@ func offerViews(ctx context.Context, q db.Querier, tenantID int64, rows []offerR
 }
 
 func offerView(ctx context.Context, q db.Querier, r offerRow) (Assist, error) {
-	v, err := offerViews(ctx, q, r.TenantID, []offerRow{r})
-	if err != nil {
-		return Assist{}, err
-	}
-	return v[0], nil
+	return offers.View(ctx, q, r)
 }

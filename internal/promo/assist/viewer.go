@@ -14,15 +14,6 @@ import (
 	"github.com/siyu-live/siyu/internal/promo/offer"
 )
 
-// viewerOffer reads an offer of the viewer's own session; any other is not found.
-func viewerOffer(ctx context.Context, q db.Querier, v promo.Viewer, id int64) (offerRow, error) {
-	r, err := getOffer(ctx, q, v.TenantID, id)
-	if err == nil && r.SessionID != v.SessionID {
-		return offerRow{}, siyu.Errorf(siyu.ENOTFOUND, "assist %d not found", id)
-	}
-	return r, err
-}
-
 // viewerCampaign reads a campaign of the viewer's own session by its share code.
 func viewerCampaign(ctx context.Context, q db.Querier, v promo.Viewer, code string) (campaignRow, error) {
 	if code == "" || len(code) > 40 {
@@ -39,7 +30,7 @@ func viewerCampaign(ctx context.Context, q db.Querier, v promo.Viewer, code stri
 // code and the offer's deadline; created is false when the viewer already had one
 // (returned as it is, also once the offer closed).
 func (s *Service) StartCampaign(ctx context.Context, v promo.Viewer, offerID int64) (c Campaign, created bool, err error) {
-	off, err := viewerOffer(ctx, s.store, v, offerID)
+	off, err := offers.ViewerGet(ctx, s.store, v, offerID)
 	if err != nil {
 		return Campaign{}, false, err
 	}

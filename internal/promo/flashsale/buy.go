@@ -42,44 +42,21 @@ func (s *Service) viewerOwner(ctx context.Context, v promo.Viewer, id int64) (*o
 // ownerFor returns the sale's owner, rebuilding it from the store on first use after
 // start-up (so a restart after kill -9 resumes from exactly what was committed).
 func (s *Service) ownerFor(ctx context.Context, id int64) (*owner, error) {
-	if o, ok := s.owners.Load(id); ok {
-		return o.(*owner), nil
-	}
-	if s.closing.Load() {
-		return nil, errUnavailable()
-	}
 	// A read first: an unknown id costs no write transaction.
-	if _, err := getSale(ctx, s.store, 0, id); err != nil {
-		return nil, err
+	exists := func() error {
+		_, err := getSale(ctx, s.store, 0, id)
+		return err
 	}
-	s.ownersMu.Lock()
-	defer s.ownersMu.Unlock()
-	if o, ok := s.owners.Load(id); ok {
-		return o.(*owner), nil
-	}
-	st, err := loadState(ctx, s.store, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.startOwner(st)
+	return s.owners.For(id, exists, func() (*owner, error) {
+		st, err := loadState(ctx, s.store, id)
+		if err != nil {
+			return nil, err
+		}
+		return newOwner(s, st), nil
+	})
 }
 
 // adopt starts the owner of a sale launched on this node.
 func (s *Service) adopt(st saleState) {
-	s.ownersMu.Lock()
-	defer s.ownersMu.Unlock()
-	if _, ok := s.owners.Load(st.row.ID); !ok {
-		_, _ = s.startOwner(st)
-	}
-}
-
-// startOwner registers and runs an owner; the caller holds ownersMu.
-func (s *Service) startOwner(st saleState) (*owner, error) {
-	if s.closing.Load() {
-		return nil, errUnavailable()
-	}
-	o := newOwner(s, st)
-	s.owners.Store(st.row.ID, o)
-	go o.run()
-	return o, nil
+	s.owners.Adopt(st.row.ID, func() *owner { return newOwner(s, st) })
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/org"
+	"github.com/siyu-live/siyu/internal/promo/groupcommit"
 	"github.com/siyu-live/siyu/internal/promo/offer"
 )
 
@@ -37,7 +38,7 @@ func (s *Service) end(ctx context.Context, p *org.Principal, id int64, reason st
 	err = o.call(ctx, func() error {
 		was := o.ended
 		o.ended = true
-		o.drain()
+		groupcommit.Drain(&o.inflight)
 		var err error
 		if row, did, err = s.endTx(ctx, o, p, reason); err != nil {
 			o.ended = was
@@ -46,12 +47,9 @@ func (s *Service) end(ctx context.Context, p *org.Principal, id int64, reason st
 		// Ended for good: free the memory and the goroutine. A later lookup rebuilds
 		// an ended owner from the store, which refuses everything.
 		o.bought = nil
-		s.ownersMu.Lock()
-		if !s.closing.Load() {
-			s.owners.Delete(o.id)
+		if s.owners.Retire(o.id) {
 			o.retired.Store(true)
 		}
-		s.ownersMu.Unlock()
 		return nil
 	})
 	if err != nil {

@@ -156,14 +156,11 @@ func (s *Service) claim(ctx context.Context, tx *db.Tx, r saleRow, free int64) (
 }
 
 // deliver tells a sale's owner, if this node runs one, about a committed delta. It
-// looks the owner up under ownersMu, so an owner being loaded right now either read
-// the change already (and skips it by version) or is registered before the lookup.
+// looks the owner up under the registry's lock, so an owner being loaded right now
+// either read the change already (and skips it by version) or is registered before
+// the lookup.
 func (s *Service) deliver(id int64, d delta) {
-	s.ownersMu.Lock()
-	v, ok := s.owners.Load(id)
-	s.ownersMu.Unlock()
-	if ok {
-		o := v.(*owner)
+	if o, ok := s.owners.LoadedLocked(id); ok {
 		o.post(func() { o.apply(d) })
 	}
 }

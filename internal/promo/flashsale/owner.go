@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/siyu-live/siyu"
+	"github.com/siyu-live/siyu/internal/promo/groupcommit"
 	"github.com/siyu-live/siyu/internal/promo/offer"
 )
 
@@ -104,7 +105,8 @@ func (o *owner) apply(d delta) {
 	}
 }
 
-func (o *owner) run() {
+// Run is the owner's goroutine.
+func (o *owner) Run() {
 	defer close(o.exited)
 	for {
 		select {
@@ -136,31 +138,7 @@ func errUnavailable() error {
 // decideQueued decides r and every purchase already queued behind it (up to a bound)
 // and hands the accepted ones to the writer in one message.
 func (o *owner) decideQueued(r *buyReq) {
-	var accepted []*pending
-	for n := 0; ; n++ {
-		if o.needReload.Load() {
-			if len(accepted) > 0 {
-				o.s.writer.submit(accepted)
-				accepted = nil
-			}
-			o.waitAndReload()
-		}
-		if p := o.decide(r); p != nil {
-			accepted = append(accepted, p)
-		}
-		if n == 255 {
-			break
-		}
-		select {
-		case r = <-o.reqs:
-			continue
-		default:
-		}
-		break
-	}
-	if len(accepted) > 0 {
-		o.s.writer.submit(accepted)
-	}
+	groupcommit.DecideQueued(o.s.writer, r, o.reqs, &o.needReload, o.waitAndReload, o.decide)
 }
 
 // decide answers a purchase at once when it must be refused, and otherwise takes the
@@ -202,7 +180,7 @@ func errEnded(id int64) error { return siyu.Errorf(ErrSaleEnded, "flash sale %d 
 // waitAndReload waits until the writer has answered every purchase decided here,
 // then rebuilds the state from the store. Only after a failed commit (rare).
 func (o *owner) waitAndReload() {
-	o.drain()
+	groupcommit.Drain(&o.inflight)
 	st, err := loadState(context.Background(), o.s.store, o.id)
 	if err != nil {
 		o.s.log.Error("reload flash sale owner", "sale", o.id, "err", err)
@@ -210,13 +188,6 @@ func (o *owner) waitAndReload() {
 	}
 	o.load(st)
 	o.needReload.Store(false)
-}
-
-// drain blocks the owner until no accepted purchase is waiting for its commit.
-func (o *owner) drain() {
-	for o.inflight.Load() > 0 {
-		time.Sleep(200 * time.Microsecond)
-	}
 }
 
 // buy sends one purchase to the owner and waits for the answer.
@@ -307,8 +278,8 @@ func (o *owner) retire() {
 
 func (o *owner) closeDone() { o.doneOnce.Do(func() { close(o.done) }) }
 
-// stop makes the goroutine answer what it holds and return (Service.Stop).
-func (o *owner) stop() {
+// Stop makes the goroutine answer what it holds and return (Service.Stop).
+func (o *owner) Stop() {
 	close(o.quit)
 	<-o.exited
 }

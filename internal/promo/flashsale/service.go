@@ -3,14 +3,13 @@ package flashsale
 import (
 	"context"
 	"log/slog"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/siyu-live/siyu/internal/commerce"
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/jobs"
 	"github.com/siyu-live/siyu/internal/promo"
+	"github.com/siyu-live/siyu/internal/promo/groupcommit"
 	"github.com/siyu-live/siyu/internal/promo/offer"
 	"github.com/siyu-live/siyu/internal/webhook"
 )
@@ -73,12 +72,9 @@ type Service struct {
 	log      *slog.Logger
 	watch    time.Duration
 
-	ownersMu sync.Mutex
-	owners   sync.Map // sale id → *owner
-	writer   *writer
-	pulses   *pulses
-	closing  atomic.Bool
-	started  atomic.Bool
+	owners groupcommit.Owners[*owner] // by sale id
+	writer *groupcommit.Writer[*pending]
+	pulses *pulses
 }
 
 // NewService builds the flash-sale service: it registers its job kinds on opt.Queue
@@ -109,6 +105,7 @@ func NewService(store *db.DB, opt Options) *Service {
 	s := &Service{store: store, now: opt.Now, commerce: opt.Commerce, queue: opt.Queue, events: opt.Events,
 		log: opt.Logger.With("component", "flashsale"), watch: opt.WatchEvery}
 	s.writer = newWriter(s, opt.MaxBatch, opt.BatchLinger)
+	s.owners.Unavailable = errUnavailable
 	s.pulses = newPulses(s, opt.EventEvery)
 	s.room = offer.NewRoom(opt.Notifier, s.log)
 	if opt.Queue != nil {
@@ -126,35 +123,13 @@ func (s *Service) SetNotifier(n promo.RoomNotifier) { s.room.Set(n) }
 
 // Start runs the group-commit writer. Owners are rebuilt from the database lazily, on
 // the first purchase (or waitlist join, or end) of each sale after start-up.
-func (s *Service) Start(ctx context.Context) {
-	if s.started.Swap(true) {
-		return
-	}
-	go s.writer.run()
-}
+func (s *Service) Start(ctx context.Context) { s.writer.Start() }
 
 // Stop refuses new purchases, lets every owner answer what it holds, commits what the
 // owners decided and answers those callers, then returns: nothing decided is dropped.
 // Call it after the HTTP server has drained. Safe without Start and twice.
 func (s *Service) Stop() {
-	if s.closing.Swap(true) {
-		return
+	if s.owners.Shutdown(s.writer, (*owner).closeDone) {
+		s.pulses.stop()
 	}
-	var all []*owner
-	s.ownersMu.Lock()
-	s.owners.Range(func(_, v any) bool {
-		all = append(all, v.(*owner))
-		return true
-	})
-	s.ownersMu.Unlock()
-	for _, o := range all {
-		o.stop()
-	}
-	if s.started.Load() {
-		s.writer.close()
-	}
-	for _, o := range all {
-		o.closeDone()
-	}
-	s.pulses.stop()
 }

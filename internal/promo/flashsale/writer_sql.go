@@ -55,15 +55,15 @@ func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, groups []*group) er
 	var keys []key
 	for _, g := range groups {
 		n := int64(0)
-		for _, p := range g.items {
+		for _, p := range g.Items {
 			n += p.qty
-			k := key{g.o.id, p.viewer}
+			k := key{g.Owner.id, p.viewer}
 			if _, ok := units[k]; !ok {
 				keys = append(keys, k)
 			}
 			units[k] += p.qty
 		}
-		ok, soldOut, err := bookSold(ctx, tx, g.o.id, g.o.tenant, n, now)
+		ok, soldOut, err := bookSold(ctx, tx, g.Owner.id, g.Owner.tenant, n, now)
 		if err != nil {
 			return err
 		} else if !ok {
@@ -75,7 +75,7 @@ func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, groups []*group) er
 	slices.SortFunc(keys, func(a, b key) int { return cmp.Or(cmp.Compare(a.sale, b.sale), cmp.Compare(a.viewer, b.viewer)) })
 	limits := map[int64]*owner{}
 	for _, g := range groups {
-		limits[g.o.id] = g.o
+		limits[g.Owner.id] = g.Owner
 	}
 	rows := make([]byte, 0, 48*len(keys)+2)
 	rows = append(rows, '[')
@@ -104,7 +104,7 @@ func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, groups []*group) er
 	var ordered []*pending
 	var ins []commerce.NewOrder
 	for _, g := range groups {
-		for _, p := range g.items {
+		for _, p := range g.Items {
 			ordered, ins = append(ordered, p), append(ins, p.order())
 		}
 	}
@@ -117,7 +117,7 @@ func (s *Service) writeBatch(ctx context.Context, tx *db.Tx, groups []*group) er
 	}
 	for _, g := range groups {
 		if g.soldOut {
-			if err := s.soldOutEvent(ctx, tx, g.o.id); err != nil {
+			if err := s.soldOutEvent(ctx, tx, g.Owner.id); err != nil {
 				return err
 			}
 		}

@@ -32,7 +32,7 @@ import (
 	"time"
 
 	"github.com/siyu-live/siyu"
-	"github.com/siyu-live/siyu/internal/commerce"
+	"github.com/siyu-live/siyu/internal/promo/offer"
 	"github.com/siyu-live/siyu/internal/webhook"
 )
 
@@ -52,8 +52,8 @@ func init() {
 
 // Offer statuses: open offers accept new groups.
 const (
-	StatusOpen   = "open"
-	StatusClosed = "closed"
+	StatusOpen   = offer.StatusOpen
+	StatusClosed = offer.StatusClosed
 )
 
 // Group statuses.
@@ -73,14 +73,13 @@ const (
 
 // Bounds of an offer.
 const (
-	MinGroupSize     = 2
-	MaxGroupSize     = 100
-	MinTimeLimitSecs = 60
-	MaxTimeLimitSecs = 7 * 24 * 3600
+	MinGroupSize = 2
+	MaxGroupSize = 100
 )
 
 // Input is the body of POST /api/v1/sessions/{id}/group-buys. sku_id may be left out
-// when the product has one SKU.
+// when the product has one SKU. It is flat, not an embedded offer.PricedInput, so a
+// bad field is named as the client sent it ("price", not "PricedInput.price").
 type Input struct {
 	ProductID        int64 `json:"product_id"`
 	SKUID            int64 `json:"sku_id,omitempty"`
@@ -89,44 +88,27 @@ type Input struct {
 	TimeLimitSeconds int   `json:"time_limit_seconds"`
 }
 
+// priced is the part every priced offer shares.
+func (in Input) priced() offer.PricedInput {
+	return offer.PricedInput{ProductID: in.ProductID, SKUID: in.SKUID, Price: in.Price, TimeLimitSeconds: in.TimeLimitSeconds}
+}
+
 func (in Input) check() error {
-	if in.ProductID <= 0 {
-		return siyu.Invalid("product_id", "product_id is required")
-	}
-	if in.SKUID < 0 {
-		return siyu.Invalid("sku_id", "sku_id must be a positive id")
-	}
-	if in.Price < commerce.MinPriceFen || in.Price > commerce.MaxPriceFen {
-		return siyu.Invalid("price", "price is the group price in fen, between %d and %d", commerce.MinPriceFen, commerce.MaxPriceFen)
-	}
-	if in.GroupSize < MinGroupSize || in.GroupSize > MaxGroupSize {
-		return siyu.Invalid("group_size", "group_size must be between %d and %d people", MinGroupSize, MaxGroupSize)
-	}
-	if in.TimeLimitSeconds < MinTimeLimitSecs || in.TimeLimitSeconds > MaxTimeLimitSecs {
-		return siyu.Invalid("time_limit_seconds", "time_limit_seconds must be between %d (a minute) and %d (a week)",
-			MinTimeLimitSecs, MaxTimeLimitSecs)
-	}
-	return nil
+	return offers.Check(in.priced(), func() error {
+		if in.GroupSize < MinGroupSize || in.GroupSize > MaxGroupSize {
+			return siyu.Invalid("group_size", "group_size must be between %d and %d people", MinGroupSize, MaxGroupSize)
+		}
+		return nil
+	})
 }
 
 // GroupBuy is an offer as staff and viewers see it; the group counts are live.
 type GroupBuy struct {
-	ID               int64     `json:"id"`
-	SessionID        int64     `json:"session_id"`
-	ProductID        int64     `json:"product_id"`
-	SKUID            int64     `json:"sku_id"`
-	ProductName      string    `json:"product_name"`
-	Image            string    `json:"image"`
-	OriginalPrice    int64     `json:"original_price"`
-	Price            int64     `json:"price"`
-	GroupSize        int       `json:"group_size"`
-	TimeLimitSeconds int       `json:"time_limit_seconds"`
-	Status           string    `json:"status"`
-	GroupsForming    int       `json:"groups_forming"`
-	GroupsSucceeded  int       `json:"groups_succeeded"`
-	GroupsFailed     int       `json:"groups_failed"`
-	CreatedAt        time.Time `json:"created_at"`
-	ClosedAt         time.Time `json:"closed_at,omitzero"`
+	offer.PricedView
+	GroupSize       int `json:"group_size"`
+	GroupsForming   int `json:"groups_forming"`
+	GroupsSucceeded int `json:"groups_succeeded"`
+	GroupsFailed    int `json:"groups_failed"`
 }
 
 // Detail is an offer with its groups, newest first, for staff.

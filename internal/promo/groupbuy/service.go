@@ -35,6 +35,7 @@ type Service struct {
 	queue    *jobs.Queue
 	events   promo.EventPublisher
 	room     *offer.Room
+	deps     offer.Deps // for the shared priced-offer code
 	log      *slog.Logger
 }
 
@@ -54,6 +55,7 @@ func NewService(store *db.DB, opt Options) *Service {
 	s := &Service{store: store, now: opt.Now, commerce: opt.Commerce, org: opt.Org, queue: opt.Queue, events: opt.Events,
 		log: opt.Logger.With("component", "groupbuy")}
 	s.room = offer.NewRoom(opt.Notifier, s.log)
+	s.deps = offer.Deps{Store: store, Commerce: opt.Commerce, Now: opt.Now, Room: s.room}
 	if opt.Queue != nil {
 		opt.Queue.Register(DeadlineJobKind, s.deadlineJob)
 		opt.Queue.Register(RefundJobKind, s.refundJob)

@@ -10,26 +10,20 @@ import (
 	"github.com/siyu-live/siyu/internal/promo/offer"
 )
 
+// offerRow is a group-buy offer: the shared priced-offer columns and the group size.
 type offerRow struct {
-	ID               int64  `db:"id"`
-	TenantID         int64  `db:"tenant_id"`
-	SessionID        int64  `db:"session_id"`
-	CreatedBy        int64  `db:"created_by"`
-	ProductID        int64  `db:"product_id"`
-	SKUID            int64  `db:"sku_id"`
-	ProductName      string `db:"product_name"`
-	Image            string `db:"image"`
-	OriginalPrice    int64  `db:"original_price"`
-	Price            int64  `db:"price"`
-	GroupSize        int    `db:"group_size"`
-	TimeLimitSeconds int    `db:"time_limit_seconds"`
-	Status           string `db:"status"`
-	ClosedAt         int64  `db:"closed_at"`
-	CreatedAt        int64  `db:"created_at"`
+	offer.Priced
+	GroupSize int `db:"group_size"`
 }
 
-const offerCols = `id, tenant_id, session_id, created_by, product_id, sku_id, product_name, image, original_price, price,
-	group_size, time_limit_seconds, status, closed_at, created_at`
+// offers is the shared staff and viewer code of priced offers, in the group buy's words.
+var offers = &offer.PricedTable[offerRow, GroupBuy]{
+	PricedKind: offer.PricedKind{Pkg: "groupbuy", Noun: "group buy", Article: "a", PriceNoun: "group price", Table: "group_buys",
+		Column: "group_size", Audit: "promo.group_buy", Target: "group_buy"},
+	Views: offerViews,
+	Event: func(g GroupBuy) any { return OfferEvent{Type: "group_buy", GroupBuy: g} },
+	Fresh: func(r offer.Priced, size int) GroupBuy { return offerRow{Priced: r, GroupSize: size}.offer(counts{}) },
+}
 
 type groupRow struct {
 	ID             int64  `db:"id"`
@@ -67,10 +61,8 @@ type memberRow struct {
 const memberCols = `id, tenant_id, group_id, group_buy_id, viewer_id, nickname, order_id, paid, forming, left_at, created_at`
 
 func (r offerRow) offer(c counts) GroupBuy {
-	return GroupBuy{ID: r.ID, SessionID: r.SessionID, ProductID: r.ProductID, SKUID: r.SKUID, ProductName: r.ProductName,
-		Image: r.Image, OriginalPrice: r.OriginalPrice, Price: r.Price, GroupSize: r.GroupSize,
-		TimeLimitSeconds: r.TimeLimitSeconds, Status: r.Status, GroupsForming: c.forming, GroupsSucceeded: c.succeeded,
-		GroupsFailed: c.failed, CreatedAt: offer.Time(r.CreatedAt), ClosedAt: offer.Time(r.ClosedAt)}
+	return GroupBuy{PricedView: r.View(), GroupSize: r.GroupSize, GroupsForming: c.forming, GroupsSucceeded: c.succeeded,
+		GroupsFailed: c.failed}
 }
 
 // group is the view of r with its seated members (members of other groups are skipped).
@@ -87,14 +79,7 @@ func (r groupRow) group(members []memberRow) Group {
 
 // getOffer reads a tenant's offer.
 func getOffer(ctx context.Context, q db.Querier, tenantID, id int64) (offerRow, error) {
-	var r offerRow
-	err := q.GetContext(ctx, &r, `SELECT `+offerCols+` FROM group_buys WHERE tenant_id = ? AND id = ?`, tenantID, id)
-	if db.IsNoRows(err) {
-		return r, siyu.Errorf(siyu.ENOTFOUND, "group buy %d not found", id)
-	} else if err != nil {
-		return r, fmt.Errorf("groupbuy: get offer: %w", err)
-	}
-	return r, nil
+	return offers.Get(ctx, q, tenantID, id)
 }
 
 // getGroup reads a tenant's group.
@@ -235,9 +220,5 @@ func offerViews(ctx context.Context, q db.Querier, tenantID int64, rows []offerR
 
 // offerView returns one offer's view.
 func offerView(ctx context.Context, q db.Querier, r offerRow) (GroupBuy, error) {
-	v, err := offerViews(ctx, q, r.TenantID, []offerRow{r})
-	if err != nil {
-		return GroupBuy{}, err
-	}
-	return v[0], nil
+	return offers.View(ctx, q, r)
 }

@@ -14,20 +14,11 @@ import (
 	"github.com/siyu-live/siyu/internal/promo/offer"
 )
 
-// viewerOffer reads an offer of the viewer's own session; any other is not found.
-func viewerOffer(ctx context.Context, q db.Querier, v promo.Viewer, id int64) (offerRow, error) {
-	r, err := getOffer(ctx, q, v.TenantID, id)
-	if err == nil && r.SessionID != v.SessionID {
-		return offerRow{}, siyu.Errorf(siyu.ENOTFOUND, "group buy %d not found", id)
-	}
-	return r, err
-}
-
 // Start opens a new group of an open offer with the viewer as its leader and first
 // member, and creates their unpaid order at the group price. A viewer already in a
 // forming group of the offer gets already_in_group; a closed offer group_buy_closed.
 func (s *Service) Start(ctx context.Context, v promo.Viewer, offerID int64) (Joined, error) {
-	off, err := viewerOffer(ctx, s.store, v, offerID)
+	off, err := offers.ViewerGet(ctx, s.store, v, offerID)
 	if err != nil {
 		return Joined{}, err
 	}
@@ -195,19 +186,14 @@ func (s *Service) scheduleDeadline(ctx context.Context, tx *db.Tx, tenantID, gro
 
 // ViewerList returns the open offers of the viewer's session, newest first.
 func (s *Service) ViewerList(ctx context.Context, v promo.Viewer) ([]GroupBuy, error) {
-	var rows []offerRow
-	if err := s.store.SelectContext(ctx, &rows, `SELECT `+offerCols+` FROM group_buys WHERE tenant_id = ? AND session_id = ?
-		AND status = ? ORDER BY id DESC LIMIT 50`, v.TenantID, v.SessionID, StatusOpen); err != nil {
-		return nil, fmt.Errorf("groupbuy: viewer list: %w", err)
-	}
-	return offerViews(ctx, s.store, v.TenantID, rows)
+	return offers.ViewerList(ctx, s.store, v)
 }
 
 // ViewerGet returns an offer of the viewer's session with the groups they can join
 // (forming, not full, not past the deadline; closest to the deadline first, at most
 // 20) and their own latest group with its order.
 func (s *Service) ViewerGet(ctx context.Context, v promo.Viewer, id int64) (ViewerDetail, error) {
-	r, err := viewerOffer(ctx, s.store, v, id)
+	r, err := offers.ViewerGet(ctx, s.store, v, id)
 	if err != nil {
 		return ViewerDetail{}, err
 	}

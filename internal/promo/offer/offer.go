@@ -4,9 +4,12 @@
 // contract expect, the audit and webhook calls made in the caller's transaction, and
 // the room notifier that is wired in late and never fails the caller.
 //
-// It is deliberately small: each tool keeps its own tables, SQL, validation and
-// state machine. Functions take the tool's words (its package name for internal
-// errors, its phrase for people) so the messages stay the tool's own.
+// The two priced offers (groupbuy, assist) share more: the same offer row around one
+// SKU, snapshotted at launch, so PricedTable launches, closes, reads and lists them
+// for both (priced.go); what happens after the launch (groups, campaigns) stays with
+// each tool. Otherwise each tool keeps its own tables, SQL, validation and state
+// machine. Functions take the tool's words (its package name for internal errors, its
+// phrase for people) so the messages stay the tool's own.
 package offer
 
 import (

@@ -35,11 +35,32 @@ export function setupShop(ctx) {
 
   const cardOf = (id) => (showcase.items.find((it) => it.product.id === id) || {}).product;
 
+  // ---------- analytics: products opened, time on them, checkouts ----------
+  // POST /api/v1/viewer/events feeds the dashboard and the post-live report; a failure
+  // never bothers the viewer.
+  let viewing = null; // { id, since } of the product whose buy sheet is open
+  const track = (events) => { if (ctx.state.me) call('/api/v1/viewer/events', { method: 'POST', body: { events } }).catch(() => {}); };
+  function closed() {
+    if (!viewing) return;
+    track([{ type: 'product_leave', product_id: viewing.id, ms: Math.min(Date.now() - viewing.since, 1800000) }]);
+    viewing = null;
+  }
+  function openProduct(c) {
+    closed();
+    if (ctx.state.me) { viewing = { id: c.id, since: Date.now() }; track([{ type: 'product_view', product_id: c.id }]); }
+    checkout.buyProduct(c);
+  }
+  const buyLayer = ctx.root.querySelector('[data-layer="buy"]');
+  if (buyLayer) new MutationObserver(() => { if (buyLayer.hidden) closed(); }).observe(buyLayer, { attributes: true, attributeFilter: ['hidden'] });
+  ctx.root.addEventListener('click', (ev) => {
+    if (viewing && ev.target.closest('[data-testid="buy-submit"]')) track([{ type: 'checkout', product_id: viewing.id }]);
+  });
+
   async function buy(id) {
     let c = cardOf(id);
     if (!c || !c.skus) { await load(); c = cardOf(id); }
     if (!c) { toast(t('js.rt.shop.gone')); return; }
-    checkout.buyProduct(c);
+    openProduct(c);
   }
 
   // ---------- the pinned card ----------
@@ -81,7 +102,7 @@ export function setupShop(ctx) {
       const p = it.product;
       const live = pinned && pinned.id === p.id;
       const go = el('button', { type: 'button', class: 'pbtn pbtn-sm', 'data-testid': 'shop-buy', text: p.sold_out ? t('js.rt.sold_out') : t('js.rt.pin.buy'), disabled: p.sold_out });
-      go.addEventListener('click', () => checkout.buyProduct(p));
+      go.addEventListener('click', () => openProduct(p));
       return el('div', { class: 'rt-item' + (live ? ' live' : ''), 'data-testid': 'shop-item', 'data-product-id': p.id },
         el('div', { class: 'rt-item-pic' }, thumb(p.name, p.image, 'rt-thumb rt-thumb-md'), el('span', { class: 'rt-item-no', text: String(i + 1) }),
           live ? el('span', { class: 'rt-pin-tag' }, el('i', { class: 'rt-bars', 'aria-hidden': 'true' }, el('b'), el('b'), el('b')), document.createTextNode(t('js.rt.pin.live'))) : null),
