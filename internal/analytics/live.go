@@ -41,13 +41,17 @@ func (s *Service) Dashboard(ctx context.Context, p org.Principal, id int64) (das
 	if err := need(p, org.PermAnalyticsView); err != nil {
 		return dashboard.Dashboard{}, err
 	}
-	now := s.now()
-	s.cacheMu.Lock()
-	c, ok := s.cache[id]
-	s.cacheMu.Unlock()
-	if ok && c.tenant == p.TenantID && now.Sub(c.at) < s.opt.CacheTTL {
-		return c.d, nil
+	if d, ok := s.cached(p.TenantID, id); ok {
+		return d, nil
 	}
+	// Many screens poll at once: one builds, the others wait for it and share it.
+	lock := s.sessionLock(s.builds, id)
+	lock.Lock()
+	defer lock.Unlock()
+	if d, ok := s.cached(p.TenantID, id); ok {
+		return d, nil
+	}
+	now := s.now()
 	sess, err := report.LoadSession(ctx, s.store, p.TenantID, id)
 	if err != nil {
 		return dashboard.Dashboard{}, err
@@ -88,6 +92,17 @@ func (s *Service) Dashboard(ctx context.Context, p org.Principal, id int64) (das
 	}
 	s.cacheMu.Unlock()
 	return d, nil
+}
+
+// cached is the tenant's dashboard of a session built less than CacheTTL ago.
+func (s *Service) cached(tenant, id int64) (dashboard.Dashboard, bool) {
+	s.cacheMu.Lock()
+	defer s.cacheMu.Unlock()
+	c, ok := s.cache[id]
+	if ok && c.tenant == tenant && s.now().Sub(c.at) < s.opt.CacheTTL {
+		return c.d, true
+	}
+	return dashboard.Dashboard{}, false
 }
 
 // alerts reads a session's stored alerts, newest first, worded for the studio.

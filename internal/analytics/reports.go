@@ -32,19 +32,21 @@ func (s *Service) Report(ctx context.Context, p org.Principal, id int64, refresh
 	return s.report(ctx, sess, refresh)
 }
 
-func (s *Service) sessionLock(id int64) *sync.Mutex {
-	s.reportMu.Lock()
-	defer s.reportMu.Unlock()
-	m := s.reports[id]
+// sessionLock is the lock of one session in locks (one report computation, one
+// dashboard build at a time per session).
+func (s *Service) sessionLock(locks map[int64]*sync.Mutex, id int64) *sync.Mutex {
+	s.lockMu.Lock()
+	defer s.lockMu.Unlock()
+	m := locks[id]
 	if m == nil {
 		m = &sync.Mutex{}
-		s.reports[id] = m
+		locks[id] = m
 	}
 	return m
 }
 
 func (s *Service) report(ctx context.Context, sess report.Session, refresh bool) (report.Report, error) {
-	lock := s.sessionLock(sess.ID)
+	lock := s.sessionLock(s.reports, sess.ID)
 	lock.Lock()
 	defer lock.Unlock()
 	if err := s.events.Flush(ctx); err != nil {

@@ -77,8 +77,9 @@ type Service struct {
 	cache   map[int64]cachedDashboard
 	prices  sync.Map // productKey → productInfo, for viewer events
 
-	reportMu sync.Mutex
-	reports  map[int64]*sync.Mutex // one computation per session at a time
+	lockMu  sync.Mutex
+	reports map[int64]*sync.Mutex // one report computation per session at a time
+	builds  map[int64]*sync.Mutex // one dashboard build per session at a time
 
 	sub  bus.Subscription
 	quit chan struct{}
@@ -121,7 +122,7 @@ func NewService(store *db.DB, opt Options) *Service {
 	}
 	s := &Service{store: store, opt: opt, now: opt.Now, log: opt.Logger.With("component", "analytics"),
 		events: eventlog.New(store, opt.Log), aggs: dashboard.New(opt.Now), cache: map[int64]cachedDashboard{},
-		reports: map[int64]*sync.Mutex{}, quit: make(chan struct{}), done: make(chan struct{})}
+		reports: map[int64]*sync.Mutex{}, builds: map[int64]*sync.Mutex{}, quit: make(chan struct{}), done: make(chan struct{})}
 	if opt.Queue != nil {
 		opt.Queue.Register(ReportJobKind, s.runReportJob)
 	}

@@ -67,6 +67,9 @@ func (h *hub) persist(statsDue bool) {
 		return
 	}
 	if len(h.waiters) > 0 {
+		// A Flush (the session ending) must write every like the room has taken, not
+		// only those the last tick collected.
+		h.unsent.Likes += h.likes.Swap(0)
 		h.accrueAll()
 	}
 	hasJoin := false

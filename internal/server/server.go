@@ -191,7 +191,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 		Coupons: s.Coupons, CommentBuys: s.CommentBuys, CRM: s.CRM, Segments: s.Segments, Scripts: s.Scripts,
 		Communities: s.Communities, Analytics: s.Analytics})
 	s.Web = web.New(web.Deps{Config: cfg, Logger: logger, Org: s.Org, Webhooks: s.Webhooks, API: s.API, Live: s.Live, Commerce: s.Commerce,
-		CRM: s.CRM, Segments: s.Segments, Scripts: s.Scripts, Communities: s.Communities})
+		CRM: s.CRM, Segments: s.Segments, Scripts: s.Scripts, Communities: s.Communities, Analytics: s.Analytics})
 	s.Web.Marketing = web.MarketingTools{Promo: s.Promo, FlashSales: s.FlashSales, GroupBuys: s.GroupBuys, Assists: s.Assists,
 		Coupons: s.Coupons}
 	s.API.Transfer, s.Web.Transfer = transfers, transfers

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/siyu-live/siyu/internal/analytics"
 	"github.com/siyu-live/siyu/internal/api"
 	"github.com/siyu-live/siyu/internal/commerce"
 	"github.com/siyu-live/siyu/internal/config"
@@ -60,6 +61,9 @@ type Deps struct {
 	Broadcasts *broadcast.Service
 	// Marketing are the in-room tools the 营销工具 page lists across sessions.
 	Marketing MarketingTools
+	// Analytics gives the 数据分析 pages their figures: the live dashboard, the post-live
+	// report and tagging a report's customers.
+	Analytics *analytics.Service
 }
 
 // Console is the merchant console: parsed templates per language, catalogs and the

@@ -152,6 +152,6 @@ func TestLanguage(t *testing.T) {
 	mustHave(t, p, "English home", "Welcome back", "Getting started", "Lang Brand", "Owner", "Live sessions", "Coming soon")
 	p = owner.submit("/console/settings", url.Values{"order_expiry_minutes": {"0"}})
 	mustHave(t, p, "English field error", "Must be between 1 and 10,080")
-	p = owner.get("/console/analytics")
+	p = owner.get("/console/ads")
 	mustHave(t, p, "English area", "This area is not available yet in this version")
 }

@@ -33,7 +33,7 @@ var areas = []area{
 	{Key: "inbox", Path: "/console/inbox", Icon: "inbox", Perms: []org.Permission{org.PermInboxReply}},
 	{Key: "ads", Path: "/console/ads", Icon: "trend", Perms: []org.Permission{org.PermSessionsManage, org.PermPromoManage}},
 	{Key: "distribution", Path: "/console/distribution", Icon: "share", Perms: []org.Permission{org.PermPromoManage}},
-	{Key: "analytics", Path: "/console/analytics", Icon: "chart", Perms: []org.Permission{org.PermAnalyticsView}},
+	{Key: "analytics", Path: "/console/analytics", Icon: "chart", Built: true, Perms: []org.Permission{org.PermAnalyticsView}},
 	{Key: "stores", Path: "/console/stores", Icon: "store", Perms: []org.Permission{org.PermStoresManage}},
 	{Key: "staff", Path: "/console/staff", Icon: "staff", Built: true, Admin: true},
 	{Key: "tokens", Path: "/console/tokens", Icon: "key", Built: true, Admin: true, Perms: []org.Permission{org.PermTokensOwn}},

@@ -113,8 +113,8 @@ func TestEveryNavigationItemOpens(t *testing.T) {
 			t.Errorf("%s shows a catalog key", path)
 		}
 	}
-	p := owner.get("/console/analytics")
-	mustHave(t, p, "not-yet area", "此功能在当前版本中尚未开放", "漏斗", `data-testid="area-not-yet"`)
+	p := owner.get("/console/ads")
+	mustHave(t, p, "not-yet area", "此功能在当前版本中尚未开放", "ROI", `data-testid="area-not-yet"`)
 }
 
 func TestAuditPaging(t *testing.T) {

@@ -5,49 +5,19 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { startServer, launchBrowser, screenshot, withPage, pageText, repoRoot } from './helpers.mjs';
-
-// Every message key of the console; one showing up as page text means a missing translation.
-const i18nDir = path.join(repoRoot, 'internal/web/i18n');
-const catalogKeys = readdirSync(i18nDir).filter((f) => /^zh-CN(\.[a-z-]+)?\.json$/.test(f))
-  .flatMap((f) => Object.keys(JSON.parse(readFileSync(path.join(i18nDir, f), 'utf8'))));
-
-const PASSWORD = 'siyu-demo';
-const OWNER = 'owner@demo.siyu';
-const AGENT = 'agent@demo.siyu';
-
-async function login(page, baseURL, email, { lang } = {}) {
-  await page.goto(`${baseURL}/console/login${lang ? `?lang=${lang}` : ''}`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([
-    page.waitForURL((u) => u.pathname === '/console' || u.pathname === '/console/'),
-    page.click('button[type=submit]'),
-  ]);
-}
+import { startServerAndBrowser, stopServerAndBrowser, screenshot, withPage, pageText, login, watchErrors, noLeakedKeys,
+  OWNER_EMAIL as OWNER, AGENT_EMAIL as AGENT } from './helpers.mjs';
 
 describe('console administration', { timeout: 240_000 }, () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
+  before(async () => { ({ server, browser } = await startServerAndBrowser()); });
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('every navigation item opens with a heading', { timeout: 120_000 }, async () => {
     await withPage(browser, server, 'console-nav', async (page) => {
-      // Script errors and Content-Security-Policy violations show up as console errors.
-      const errors = [];
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-      page.on('pageerror', (e) => errors.push(e.message));
+      const errors = watchErrors(page);
       await login(page, server.baseURL, OWNER);
       await screenshot(page, 'console-home');
       const hrefs = await page.$$eval('[data-testid=nav] a', (as) => as.map((a) => a.getAttribute('href')));
@@ -62,16 +32,13 @@ describe('console administration', { timeout: 240_000 }, () => {
         assert.ok(res.status() < 400, `${href} answered ${res.status()}`);
         const h1 = (await page.locator('h1').first().innerText()).trim();
         assert.ok(h1.length > 0, `${href} has an empty heading`);
-        const text = await pageText(page);
-        const words = new Set(text.split(/[\s"'“”「」（）()]+/));
-        const leaked = catalogKeys.filter((k) => words.has(k));
-        assert.deepEqual(leaked, [], `${href} shows untranslated catalog keys`);
+        await noLeakedKeys(page, href);
         const name = href.replace(/^\/console\/?/, '') || 'home';
         if (['staff', 'settings', 'webhooks', 'audit', 'tokens', 'live'].includes(name)) {
           await screenshot(page, `console-${name}`);
         }
       }
-      await page.goto(`${server.baseURL}/console/analytics`);
+      await page.goto(`${server.baseURL}/console/ads`);
       const notYet = await pageText(page);
       assert.ok(notYet.includes('此功能在当前版本中尚未开放'), 'a not-yet area says so plainly');
       assert.deepEqual(errors, [], 'no script errors or CSP violations');

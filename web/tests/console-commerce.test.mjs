@@ -5,66 +5,21 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { startServer, launchBrowser, screenshot as save, withPage, pageText, repoRoot } from './helpers.mjs';
+import { startServerAndBrowser, stopServerAndBrowser, screenshot, withPage, pageText, login, watchErrors, noLeakedKeys,
+  callAPI, apiLogin, payOrder, svgServer, OWNER_EMAIL as OWNER, DEMO_TITLE } from './helpers.mjs';
 
-const PASSWORD = 'siyu-demo';
-const OWNER = 'owner@demo.siyu';
-const DEMO_TITLE = '秋冬新品首发 · 直播专场';
-
-// Every message key of the console; one showing up as page text means a missing translation.
-const i18nDir = path.join(repoRoot, 'internal/web/i18n');
-const catalogKeys = readdirSync(i18nDir).filter((f) => /^zh-CN(\.[a-z-]+)?\.json$/.test(f))
-  .flatMap((f) => Object.keys(JSON.parse(readFileSync(path.join(i18nDir, f), 'utf8'))));
-
-// Product pictures as a merchant's CDN would serve them: a small local server of SVGs.
-function pictureServer() {
-  const colours = { camel: ['#c8a27a', '#8a6440'], black: ['#4b5563', '#111827'], pearl: ['#f4efe6', '#cdbfa8'] };
-  const srv = http.createServer((req, res) => {
-    const name = path.basename(req.url, '.svg');
-    const [a, b] = colours[name] || ['#dde3ea', '#9aa8c0'];
-    res.writeHead(200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'max-age=3600' });
-    res.end(`<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400">
+// Product pictures as a merchant's CDN would serve them: a coat on a gradient per colour.
+const colours = { camel: ['#c8a27a', '#8a6440'], black: ['#4b5563', '#111827'], pearl: ['#f4efe6', '#cdbfa8'] };
+function picture(name) {
+  const [a, b] = colours[name] || ['#dde3ea', '#9aa8c0'];
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400">
       <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${a}"/><stop offset="1" stop-color="${b}"/></linearGradient></defs>
       <rect width="400" height="400" fill="url(#g)"/>
-      <path d="M150 90 L200 120 L250 90 L320 130 L300 190 L270 180 L270 330 L130 330 L130 180 L100 190 L80 130 Z" fill="rgba(255,255,255,.28)"/></svg>`);
-  });
-  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve(srv)));
+      <path d="M150 90 L200 120 L250 90 L320 130 L300 190 L270 180 L270 330 L130 330 L130 180 L100 190 L80 130 Z" fill="rgba(255,255,255,.28)"/></svg>`;
 }
 
-async function login(page, baseURL, email, { lang } = {}) {
-  await page.goto(`${baseURL}/console/login${lang ? `?lang=${lang}` : ''}`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([
-    page.waitForURL((u) => u.pathname === '/console' || u.pathname === '/console/'),
-    page.click('button[type=submit]'),
-  ]);
-}
-
-// Script errors and CSP violations show up as console errors; a broken picture would too.
-function watchErrors(page) {
-  const errors = [];
-  // A form sent back with its errors answers 422, which Chromium logs; that one is expected.
-  page.on('console', (m) => { if (m.type() === 'error' && !/status of 422/.test(m.text())) errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('dialog', (d) => { page.dialogs = [...(page.dialogs || []), d.message()]; d.accept(); });
-  return errors;
-}
-
-// Full-page screenshots from the top, so the console's sticky bars stay in place (a
-// form with errors or a #ship link scrolls the page).
-async function screenshot(page, name) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  return save(page, name);
-}
-
-async function noLeakedKeys(page, what) {
-  const words = new Set((await pageText(page)).split(/[\s"'“”「」（）()]+/));
-  assert.deepEqual(catalogKeys.filter((k) => words.has(k)), [], `${what} shows untranslated catalog keys`);
-}
+// A form sent back with its errors answers 422, which Chromium logs; that one is expected.
+const allow = /status of 422/;
 
 describe('console commerce', { timeout: 240_000 }, () => {
   let server;
@@ -75,30 +30,22 @@ describe('console commerce', { timeout: 240_000 }, () => {
   const orders = {};
 
   // The JSON API with any token, asserting success.
-  const api = async (method, p, token, body) => {
-    const res = await fetch(server.baseURL + p, { method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body) });
-    const data = res.status === 204 ? {} : await res.json();
-    assert.ok(res.ok, `${method} ${p}: ${res.status} ${JSON.stringify(data)}`);
-    return data;
-  };
+  const api = (method, p, token, body) => callAPI(server.baseURL, method, p, token, body);
 
   before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    pics = await pictureServer();
-    picURL = (name) => `http://127.0.0.1:${pics.address().port}/${name}.svg`;
+    ({ server, browser } = await startServerAndBrowser());
+    pics = await svgServer(picture);
+    picURL = (name) => `${pics.url}/${name}.svg`;
   });
 
   after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
+    await stopServerAndBrowser({ server, browser });
     pics?.close();
   });
 
   it('owner publishes a product with two SKUs and finds it in the list', { timeout: 90_000 }, async () => {
     await withPage(browser, server, 'commerce-product', async (page) => {
-      const errors = watchErrors(page);
+      const errors = watchErrors(page, { allow });
       await login(page, server.baseURL, OWNER);
       await page.click('[data-testid=nav] a[href="/console/commerce"]');
       await page.locator('[data-testid=product-table]').waitFor();
@@ -155,7 +102,7 @@ describe('console commerce', { timeout: 240_000 }, () => {
 
   it('orders a viewer paid through the API are shipped and refunded', { timeout: 90_000 }, async () => {
     assert.ok(productID, 'the product test ran first');
-    const owner = (await api('POST', '/api/v1/auth/login', '', { email: OWNER, password: PASSWORD })).token;
+    const owner = await apiLogin(server.baseURL, OWNER);
     const sessions = await api('GET', '/api/v1/sessions', owner);
     const session = sessions.items.find((s) => s.title === DEMO_TITLE);
     assert.ok(session, 'the demo session exists');
@@ -166,15 +113,12 @@ describe('console commerce', { timeout: 240_000 }, () => {
       const viewer = (await api('POST', `/api/v1/sessions/${session.id}/viewers`, '', { nickname: who })).token;
       const order = await api('POST', `/api/v1/sessions/${session.id}/orders`, viewer,
         { lines: [{ product_id: Number(productID), sku_id: sku, quantity: qty }], address });
-      const pay = await api('POST', `/api/v1/viewer/orders/${order.id}/pay`, viewer, {});
-      const res = await fetch(server.baseURL + new URL(pay.pay_url).pathname, { method: 'POST', redirect: 'manual',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'outcome=success' });
-      assert.equal(res.status, 303, 'the sandbox cashier took the payment');
+      await payOrder(server.baseURL, viewer, order.id);
       orders[who] = order.id;
     }
 
     await withPage(browser, server, 'commerce-orders', async (page) => {
-      const errors = watchErrors(page);
+      const errors = watchErrors(page, { allow });
       await login(page, server.baseURL, OWNER);
       await page.goto(`${server.baseURL}/console/commerce/orders`);
       const first = page.locator(`[data-testid=order-row][data-id="${orders['小美']}"]`);
@@ -210,7 +154,7 @@ describe('console commerce', { timeout: 240_000 }, () => {
       await page.goto(`${server.baseURL}/console/commerce/orders/${orders['阿杰']}`);
       await page.fill('#rf-reason', '买家拍错尺码，未发货');
       await Promise.all([page.waitForURL(/\/orders\/\d+$/), page.click('[data-testid=refund-submit]')]);
-      assert.ok((page.dialogs || []).some((m) => m.includes('¥1,859.80') && m.includes('不可撤销')), `confirmation asked: ${page.dialogs}`);
+      assert.ok(page.dialogs.some((m) => m.includes('¥1,859.80') && m.includes('不可撤销')), `confirmation asked: ${page.dialogs}`);
       await page.locator('[data-testid=flash]').waitFor();
       assert.equal(await page.locator('[data-testid=order-status]').first().getAttribute('data-status'), 'refunded');
       assert.match(await page.locator('[data-testid=order-log]').innerText(), /买家拍错尺码/);
@@ -223,7 +167,7 @@ describe('console commerce', { timeout: 240_000 }, () => {
 
   it('the same pages in English', { timeout: 60_000 }, async () => {
     await withPage(browser, server, 'commerce-en', async (page) => {
-      const errors = watchErrors(page);
+      const errors = watchErrors(page, { allow });
       await login(page, server.baseURL, OWNER, { lang: 'en' });
       await page.goto(`${server.baseURL}/console/commerce`);
       assert.match(await pageText(page), /New product[\s\S]*On sale/);

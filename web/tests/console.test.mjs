@@ -3,34 +3,18 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, screenshot, withPage, pageText } from './helpers.mjs';
-
-const OWNER_EMAIL = 'owner@demo.siyu';
-const OWNER_PASSWORD = 'siyu-demo';
+import { startServerAndBrowser, stopServerAndBrowser, screenshot, withPage, pageText, login, OWNER_EMAIL } from './helpers.mjs';
 
 describe('console', { timeout: 120_000 }, () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
-
-  const isConsoleHome = (url) =>
-    url.origin === new URL(server.baseURL).origin && (url.pathname === '/console' || url.pathname === '/console/');
+  before(async () => { ({ server, browser } = await startServerAndBrowser()); });
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('owner signs in and sees the console home', { timeout: 60_000 }, async () => {
     await withPage(browser, server, 'console-home', async (page) => {
-      await page.goto(`${server.baseURL}/console/login`);
-      await page.fill('input[name=email]', OWNER_EMAIL);
-      await page.fill('input[name=password]', OWNER_PASSWORD);
-      await Promise.all([page.waitForURL(isConsoleHome), page.click('button[type=submit]')]);
+      await login(page, server.baseURL, OWNER_EMAIL);
 
       await page.locator('[data-testid=console-home]').waitFor({ state: 'visible' });
       assert.ok(await page.locator('[data-testid=console-home]').isVisible(), 'console-home is visible');

@@ -2,9 +2,11 @@
 // They drive Debian's chromium through playwright-core against a real `bin/siyu`
 // started on a free port with a fresh data directory.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, closeSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +19,16 @@ export const repoRoot = path.resolve(here, '..', '..');
 export const siyuBin = process.env.SIYU_BIN || path.join(repoRoot, 'bin', 'siyu');
 export const chromiumPath = process.env.SIYU_CHROMIUM || '/usr/bin/chromium';
 export const screenshotDir = path.join(here, 'screenshots');
+
+// The demo brand that `serve --demo` seeds: its staff (one password for all) and its
+// upcoming live.
+export const PASSWORD = 'siyu-demo';
+export const OWNER_EMAIL = 'owner@demo.siyu';
+export const HOST_EMAIL = 'host@demo.siyu';
+export const AGENT_EMAIL = 'agent@demo.siyu';
+export const DEMO_TITLE = '秋冬新品首发 · 直播专场';
+/** A phone's viewport, for viewer pages. */
+export const PHONE = { width: 390, height: 844 };
 
 const chromiumArgs = [
   '--headless',
@@ -142,16 +154,41 @@ export async function startServer({ args = [], env = {}, timeoutMs = 30_000 } = 
   return { baseURL, dataDir, logFile, log, printLog, stop };
 }
 
-/** Launches Debian's chromium headless through playwright-core. */
-export async function launchBrowser() {
+/** Launches Debian's chromium headless through playwright-core, with extra flags if given. */
+export async function launchBrowser({ args = [] } = {}) {
   if (!existsSync(chromiumPath)) {
     throw new Error(`${chromiumPath} not found; install it with \`bash scripts/install-test-deps.sh\` (Debian package chromium)`);
   }
-  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: [...chromiumArgs, ...args] });
 }
 
-/** Saves a full-page PNG as web/tests/screenshots/<name>.png and returns its path. */
+/**
+ * Starts the server (startServer's options) and the browser for a test file's before();
+ * returns {server, browser}. The server is stopped again if the browser fails to start.
+ */
+export async function startServerAndBrowser(options) {
+  const server = await startServer(options);
+  try {
+    return { server, browser: await launchBrowser() };
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}
+
+/** Closes what startServerAndBrowser started, for after(); either may be missing. */
+export async function stopServerAndBrowser({ server, browser } = {}) {
+  await browser?.close().catch(() => {});
+  await server?.stop();
+}
+
+/**
+ * Saves a full-page PNG as web/tests/screenshots/<name>.png and returns its path. The
+ * page is scrolled to the top first, so the console's sticky bars stay in place (a
+ * form with errors or a #fragment link scrolls the page).
+ */
 export async function screenshot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0)).catch(() => {});
   await mkdir(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
   await page.screenshot({ path: file, fullPage: true });
@@ -163,8 +200,10 @@ export async function screenshot(page, name) {
  * On failure it saves a "<name>-FAILED" screenshot and prints the server log, then
  * rethrows; the context is always closed.
  */
-export async function withPage(browser, server, name, fn, { locale = 'zh-CN', timeoutMs = 15_000 } = {}) {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
+export async function withPage(browser, server, name, fn,
+  { locale = 'zh-CN', timeoutMs = 15_000, viewport = { width: 1280, height: 800 }, ...contextOptions } = {}) {
+  // contextOptions: other browser.newContext options, e.g. {isMobile: true, hasTouch: true} with PHONE.
+  const context = await browser.newContext({ locale, viewport, ...contextOptions });
   context.setDefaultTimeout(timeoutMs);
   const page = await context.newPage();
   try {
@@ -187,4 +226,116 @@ export async function pageText(page) {
     const values = [...document.querySelectorAll('input[type=submit], input[type=button]')].map((e) => e.value);
     return [document.title, document.body ? document.body.innerText : '', ...values].join('\n');
   });
+}
+
+/**
+ * Runs fn() on a page the caller made; on failure it saves a "<name>-FAILED"
+ * screenshot and prints the server log, then rethrows. For pages withPage does not
+ * make (several people in one test, long-lived pages).
+ */
+export async function guarded(page, server, name, fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    await screenshot(page, `${name}-FAILED`).catch(() => {});
+    server?.printLog();
+    throw err;
+  }
+}
+
+/**
+ * Signs in to the console through the login form (?lang= when lang is given) and
+ * waits until the console home of this server opens.
+ */
+export async function login(page, baseURL, email, { lang, password = PASSWORD } = {}) {
+  const origin = new URL(baseURL).origin;
+  await page.goto(`${baseURL}/console/login${lang ? `?lang=${lang}` : ''}`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await Promise.all([
+    page.waitForURL((u) => u.origin === origin && (u.pathname === '/console' || u.pathname === '/console/')),
+    page.click('button[type=submit]'),
+  ]);
+}
+
+/**
+ * Collects the page's script errors and console errors (CSP violations show up as
+ * those) into the returned array, which a test expects empty at the end. allow is a
+ * RegExp of console errors the test provokes on purpose (a form sent back with its
+ * errors answers 422, which Chromium logs). label prefixes every entry, to tell
+ * several people's pages apart. Dialogs (data-confirm) are accepted and their
+ * messages kept in page.dialogs.
+ */
+export function watchErrors(page, { allow = null, label = '' } = {}) {
+  const errors = [];
+  const prefix = label ? `${label}: ` : '';
+  page.dialogs = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !allow?.test(m.text())) errors.push(prefix + m.text());
+  });
+  page.on('pageerror', (e) => errors.push(prefix + e.message));
+  page.on('dialog', (d) => { page.dialogs.push(d.message()); d.accept(); });
+  return errors;
+}
+
+let catalogKeys = null;
+
+/** Every message key of the console's catalogs (internal/web/i18n/zh-CN*.json). */
+export function consoleCatalogKeys() {
+  if (!catalogKeys) {
+    const dir = path.join(repoRoot, 'internal/web/i18n');
+    catalogKeys = readdirSync(dir).filter((f) => /^zh-CN(\.[a-z-]+)?\.json$/.test(f))
+      .flatMap((f) => Object.keys(JSON.parse(readFileSync(path.join(dir, f), 'utf8'))));
+  }
+  return catalogKeys;
+}
+
+/**
+ * Fails when a catalog key shows up as page text (a missing translation). The text is
+ * cut into words at spaces, quotes, brackets, colons, middle dots and commas, the
+ * places a key can stand next to in a sentence.
+ */
+export async function noLeakedKeys(page, what) {
+  const words = new Set((await pageText(page)).split(/[\s"'“”「」（）()：:·,，]+/));
+  assert.deepEqual(consoleCatalogKeys().filter((k) => words.has(k)), [], `${what} shows untranslated catalog keys`);
+}
+
+/**
+ * Calls the JSON API with a bearer token (none when empty) and returns the answer's
+ * JSON ({} for 204). It asserts success, or exactly the given status.
+ */
+export async function callAPI(baseURL, method, p, token, body, { status } = {}) {
+  const res = await fetch(baseURL + p, { method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = res.status === 204 ? {} : await res.json();
+  if (status) assert.equal(res.status, status, `${method} ${p}: ${JSON.stringify(data)}`);
+  else assert.ok(res.ok, `${method} ${p}: ${res.status} ${JSON.stringify(data)}`);
+  return data;
+}
+
+/** Signs a staff member in to the JSON API and returns their token. */
+export async function apiLogin(baseURL, email, password = PASSWORD) {
+  return (await callAPI(baseURL, 'POST', '/api/v1/auth/login', '', { email, password })).token;
+}
+
+/** Pays a viewer's order on the sandbox cashier (支付成功), as the buyer's phone would. */
+export async function payOrder(baseURL, viewerToken, orderID) {
+  const pay = await callAPI(baseURL, 'POST', `/api/v1/viewer/orders/${orderID}/pay`, viewerToken, {});
+  const res = await fetch(baseURL + new URL(pay.pay_url).pathname, { method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'outcome=success' });
+  assert.equal(res.status, 303, 'the sandbox cashier took the payment');
+}
+
+/**
+ * Serves pictures as a merchant's CDN would: GET /<name>.svg answers svg(name).
+ * Returns {url, close()} once it listens on a free local port.
+ */
+export function svgServer(svg) {
+  const srv = http.createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'max-age=3600' });
+    res.end(svg(path.basename(req.url.split('?')[0], '.svg')));
+  });
+  return new Promise((resolve) => srv.listen(0, '127.0.0.1',
+    () => resolve({ url: `http://127.0.0.1:${srv.address().port}`, close: () => srv.close() })));
 }

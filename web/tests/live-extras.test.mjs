@@ -5,8 +5,8 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { pageText } from './helpers.mjs';
-import { liveSuite, OWNER_EMAIL, PASSWORD, PHONE } from './live-helpers.mjs';
+import { pageText, apiLogin } from './helpers.mjs';
+import { liveSuite, OWNER_EMAIL, PHONE } from './live-helpers.mjs';
 
 describe('live room extras', { timeout: 300_000 }, () => {
   const s = liveSuite();
@@ -18,7 +18,7 @@ describe('live room extras', { timeout: 300_000 }, () => {
 
   it('reminders, phone verification, on-mic, announcements and co-streaming', { timeout: 180_000 }, async () => {
     const api = callAPI;
-    const { token } = await api('POST', '/api/v1/auth/login', undefined, { email: OWNER_EMAIL, password: PASSWORD });
+    const token = await apiLogin(server.baseURL, OWNER_EMAIL);
     const at = s.inFuture(3 * 3600_000);
     const x = await api('POST', '/api/v1/sessions', token, { title: '周末宠粉专场', scheduled_at: at });
     const y = await api('POST', '/api/v1/sessions', token, { title: '新品连麦直播', scheduled_at: at });
@@ -95,9 +95,7 @@ describe('live room extras', { timeout: 300_000 }, () => {
       await host.locator('[data-followers]').uncheck();
 
       // Co-streaming: invite the brand's other live, accept there, both rooms pair up.
-      const other = await host.context().newPage();
-      other.errors = [];
-      other.on('pageerror', (err) => other.errors.push(`other studio: ${err.message}`));
+      const other = s.watch(await host.context().newPage(), 'other studio');
       await other.goto(`${server.baseURL}/console/live/${y.id}/studio`);
       await other.locator('[data-testid=conn][data-conn=open]').waitFor();
       await host.selectOption('#st-partner', String(y.id));

@@ -4,14 +4,10 @@
 // JSON API.
 
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { startServer, chromiumPath, screenshot as save, pageText } from './helpers.mjs';
+import { startServer, launchBrowser, screenshot as save, pageText, guarded, login, watchErrors, callAPI, apiLogin,
+  OWNER_EMAIL } from './helpers.mjs';
 
-export const HOST_EMAIL = 'host@demo.siyu';
-export const OWNER_EMAIL = 'owner@demo.siyu';
-export const PASSWORD = 'siyu-demo';
-export const DEMO_TITLE = '秋冬新品首发 · 直播专场';
-export const PHONE = { width: 390, height: 844 };
+export { HOST_EMAIL, OWNER_EMAIL, PASSWORD, DEMO_TITLE, PHONE } from './helpers.mjs';
 
 /**
  * The suite's helpers. start() (in before()) starts bin/siyu with the demo data and
@@ -24,12 +20,10 @@ export function liveSuite() {
 
   s.start = async () => {
     s.server = await startServer();
-    // helpers.mjs's flags plus three that keep timers running in every viewer's window:
-    // several headless windows overlap, and Chromium throttles the occluded ones.
-    s.browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--headless', '--no-sandbox',
-      '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows',
-      '--disable-renderer-backgrounding'] });
+    // Three more flags keep timers running in every viewer's window: several headless
+    // windows overlap, and Chromium throttles the occluded ones.
+    s.browser = await launchBrowser({ args: ['--disable-background-timer-throttling',
+      '--disable-backgrounding-occluded-windows', '--disable-renderer-backgrounding'] });
     return s.server;
   };
 
@@ -39,49 +33,36 @@ export function liveSuite() {
     await s.server?.stop();
   };
 
-  // A fresh context per person. page.errors collects script and CSP errors.
+  // A fresh context per person. page.errors collects script and CSP errors; a
+  // WebSocket closed by a kick or ban is expected, and so is a failed resource load.
+  const allowedErrors = /WebSocket|Failed to load resource/;
   s.newPage = async (name, { viewport = { width: 1280, height: 800 }, mobile = false } = {}) => {
     const ctx = await s.browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport,
       isMobile: mobile, hasTouch: mobile, deviceScaleFactor: 1 });
     ctx.setDefaultTimeout(15_000);
     contexts.push(ctx);
     const page = await ctx.newPage();
-    page.errors = [];
-    page.on('pageerror', (err) => page.errors.push(`${name}: ${err.message}`));
-    page.on('console', (msg) => {
-      // A WebSocket closed by a kick or ban is expected; script and CSP errors are not.
-      if (msg.type() === 'error' && !/WebSocket|Failed to load resource/.test(msg.text())) page.errors.push(`${name}: ${msg.text()}`);
-    });
-    page.on('dialog', (d) => d.accept());
+    page.errors = watchErrors(page, { allow: allowedErrors, label: name });
+    return page;
+  };
+  // Another page in an existing person's context (a second tab), watched the same way.
+  s.watch = (page, name) => {
+    page.errors = watchErrors(page, { allow: allowedErrors, label: name });
     return page;
   };
 
   // Full-page screenshots from the top, so the console's sticky bars stay in place.
   // Every screenshotted page is also checked for catalog keys that leaked untranslated.
   s.screenshot = async (page, name) => {
-    await page.evaluate(() => window.scrollTo(0, 0)).catch(() => {});
     const leaked = (await pageText(page)).match(/\b(?:live|pub|js|err|flash)\.[a-z_]+(?:\.[a-z_]+)*\b/g);
     assert.equal(leaked, null, `${name} shows untranslated catalog keys: ${leaked}`);
     return save(page, name);
   };
 
   // Runs fn; on failure screenshots the page and prints the server log.
-  s.guarded = async (page, name, fn) => {
-    try {
-      return await fn();
-    } catch (err) {
-      await s.screenshot(page, `${name}-FAILED`).catch(() => {});
-      s.server.printLog();
-      throw err;
-    }
-  };
+  s.guarded = (page, name, fn) => guarded(page, s.server, name, fn);
 
-  s.login = async (page, email) => {
-    await page.goto(`${s.server.baseURL}/console/login`);
-    await page.fill('input[name=email]', email);
-    await page.fill('input[name=password]', PASSWORD);
-    await Promise.all([page.waitForURL((u) => u.pathname === '/console'), page.click('button[type=submit]')]);
-  };
+  s.login = (page, email) => login(page, s.server.baseURL, email);
 
   s.say = async (page, text) => {
     await page.fill('[data-testid=comment-input]', text);
@@ -89,16 +70,10 @@ export function liveSuite() {
   };
 
   // The JSON API with any token (asserting success), and as the demo owner.
-  s.callAPI = async (method, path, token, body) => {
-    const res = await fetch(s.server.baseURL + path, { method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body) });
-    const data = res.status === 204 ? {} : await res.json();
-    assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
-    return data;
-  };
+  s.callAPI = (method, path, token, body) => callAPI(s.server.baseURL, method, path, token, body);
   let ownerToken = '';
   s.ownerAPI = async (method, path, body) => {
-    if (!ownerToken) ownerToken = (await s.callAPI('POST', '/api/v1/auth/login', '', { email: OWNER_EMAIL, password: PASSWORD })).token;
+    if (!ownerToken) ownerToken = await apiLogin(s.server.baseURL, OWNER_EMAIL);
     return s.callAPI(method, path, ownerToken, body);
   };
 

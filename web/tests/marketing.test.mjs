@@ -7,42 +7,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { startServer, launchBrowser, screenshot, withPage, pageText, repoRoot } from './helpers.mjs';
+import { startServerAndBrowser, stopServerAndBrowser, screenshot, withPage, pageText, login, watchErrors, noLeakedKeys,
+  OWNER_EMAIL as OWNER, AGENT_EMAIL as AGENT } from './helpers.mjs';
 
-const PASSWORD = 'siyu-demo';
-const OWNER = 'owner@demo.siyu';
-const AGENT = 'agent@demo.siyu';
 const PAST_TITLE = '初秋上新专场 · 回放';
-
-// Every message key of the console; one showing up as page text means a missing translation.
-const i18nDir = path.join(repoRoot, 'internal/web/i18n');
-const catalogKeys = readdirSync(i18nDir).filter((f) => /^zh-CN(\.[a-z-]+)?\.json$/.test(f))
-  .flatMap((f) => Object.keys(JSON.parse(readFileSync(path.join(i18nDir, f), 'utf8'))));
-
-async function login(page, baseURL, email, { lang } = {}) {
-  await page.goto(`${baseURL}/console/login${lang ? `?lang=${lang}` : ''}`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([
-    page.waitForURL((u) => u.pathname === '/console' || u.pathname === '/console/'),
-    page.click('button[type=submit]'),
-  ]);
-}
-
-// Script errors and CSP violations show up as console errors.
-function watchErrors(page) {
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
-
-async function noLeakedKeys(page, what) {
-  const words = new Set((await pageText(page)).split(/[\s"'“”「」（）()]+/));
-  assert.deepEqual(catalogKeys.filter((k) => words.has(k)), [], `${what} shows untranslated catalog keys`);
-}
 
 // The tabs in order, with what the demo's past session left in each.
 const tabs = [
@@ -58,15 +26,8 @@ describe('console marketing tools', { timeout: 240_000 }, () => {
   let server;
   let browser;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => { ({ server, browser } = await startServerAndBrowser()); });
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('opens every tool tab of the demo and reaches the studio from a row', async () => {
     await withPage(browser, server, 'marketing-tabs', async (page) => {

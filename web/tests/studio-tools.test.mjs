@@ -9,25 +9,20 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import path from 'node:path';
-import { screenshotDir } from './helpers.mjs';
-import { liveSuite, HOST_EMAIL, PASSWORD } from './live-helpers.mjs';
+import { screenshotDir, apiLogin, svgServer } from './helpers.mjs';
+import { liveSuite, HOST_EMAIL } from './live-helpers.mjs';
 
 // Product photos for the screenshots, from a tiny local "CDN" (the studio's CSP allows
 // http(s) images): a gradient with a simple shape per product.
-function photoServer() {
-  const art = {
-    coat: ['#c7a17a', '#7b5a3c', '<path d="M70 40h60l20 30-15 10v90H65V80L50 70z" fill="#f5ede3" opacity=".9"/>'],
-    scarf: ['#f28b9b', '#b8324f', '<path d="M60 50h80v30H95v90H70V80H60z" fill="#fff" opacity=".85"/>'],
-    cup: ['#7fb8e6', '#2f6ea8', '<rect x="70" y="55" width="60" height="100" rx="10" fill="#fff" opacity=".9"/><rect x="64" y="45" width="72" height="16" rx="6" fill="#e8eef5"/>'],
-  };
-  const srv = http.createServer((req, res) => {
-    const [a, b, shape] = art[(req.url.match(/\/(\w+)\.svg/) || [])[1]] || art.cup;
-    res.writeHead(200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'max-age=3600' });
-    res.end(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 200"><defs><linearGradient id="g" x2="1" y2="1"><stop offset="0" stop-color="${a}"/><stop offset="1" stop-color="${b}"/></linearGradient></defs><rect width="200" height="200" fill="url(#g)"/>${shape}</svg>`);
-  });
-  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${srv.address().port}`, close: () => srv.close() })));
+const art = {
+  coat: ['#c7a17a', '#7b5a3c', '<path d="M70 40h60l20 30-15 10v90H65V80L50 70z" fill="#f5ede3" opacity=".9"/>'],
+  scarf: ['#f28b9b', '#b8324f', '<path d="M60 50h80v30H95v90H70V80H60z" fill="#fff" opacity=".85"/>'],
+  cup: ['#7fb8e6', '#2f6ea8', '<rect x="70" y="55" width="60" height="100" rx="10" fill="#fff" opacity=".9"/><rect x="64" y="45" width="72" height="16" rx="6" fill="#e8eef5"/>'],
+};
+function photo(name) {
+  const [a, b, shape] = art[name] || art.cup;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 200"><defs><linearGradient id="g" x2="1" y2="1"><stop offset="0" stop-color="${a}"/><stop offset="1" stop-color="${b}"/></linearGradient></defs><rect width="200" height="200" fill="url(#g)"/>${shape}</svg>`;
 }
 
 describe('studio selling tools', { timeout: 300_000 }, () => {
@@ -48,8 +43,8 @@ describe('studio selling tools', { timeout: 300_000 }, () => {
 
   before(async () => {
     server = await s.start();
-    photos = await photoServer();
-    host = (await callAPI('POST', '/api/v1/auth/login', '', { email: HOST_EMAIL, password: PASSWORD })).token;
+    photos = await svgServer(photo);
+    host = await apiLogin(server.baseURL, HOST_EMAIL);
     // Products come from the owner (the host may not manage products); the host runs the show.
     products.coat = await s.ownerAPI('POST', '/api/v1/products', { name: '羊绒混纺双面大衣', images: [`${photos.url}/coat.svg`],
       skus: [{ name: '驼色 M', price: 59900, stock: 40 }, { name: '驼色 L', price: 59900, stock: 30 }, { name: '黑色 M', price: 62900, stock: 20 }] });
