@@ -178,7 +178,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Option
 		posters = r
 	}
 	s.Broadcasts = broadcast.NewService(s.Store, broadcast.Options{Now: opt.Now, Logger: logger, Queue: s.Queue, Live: s.Live,
-		Org: s.Org, Segments: s.Segments, Communities: s.Communities, HTTPClient: opt.HTTPClient, PublicURL: cfg.PublicURL(),
+		Org: s.Org, Segments: s.Segments, Communities: s.Communities, Customers: s.CRM, HTTPClient: opt.HTTPClient, PublicURL: cfg.PublicURL(),
 		Posters: posters, PosterErr: posterErr})
 	s.Analytics = analytics.NewService(s.Store, analytics.Options{Now: opt.Now, Logger: logger, Bus: s.Bus, NodeID: s.Rooms.NodeID(),
 		Rooms: s.Rooms, Settings: s.Org, Queue: s.Queue, Tagger: s.CRM})

@@ -90,6 +90,7 @@ type linkRow struct {
 	SessionID    int64  `db:"session_id"`
 	EntryCode    string `db:"entry_code"`
 	Poster       int    `db:"poster"`
+	CustomerID   int64  `db:"customer_id"`
 }
 
 func byToken(ctx context.Context, q db.Querier, token string) (linkRow, error) {
@@ -98,7 +99,7 @@ func byToken(ctx context.Context, q db.Querier, token string) (linkRow, error) {
 		return lr, siyu.Errorf(siyu.ENOTFOUND, "link not found")
 	}
 	err := q.GetContext(ctx, &lr, `SELECT r.id, r.tenant_id, r.broadcast_id, r.viewer_id, r.room_viewer_id, r.joins,
-		b.session_id, b.entry_code, b.poster FROM broadcast_recipients r
+		b.session_id, b.entry_code, b.poster, r.customer_id FROM broadcast_recipients r
 		JOIN broadcasts b ON b.tenant_id = r.tenant_id AND b.id = r.broadcast_id WHERE r.token = ?`, token)
 	if db.IsNoRows(err) {
 		return lr, siyu.Errorf(siyu.ENOTFOUND, "link not found")
@@ -170,6 +171,14 @@ func (s *Service) Join(ctx context.Context, token string, in JoinInput) (Joined,
 	}
 	if err := s.linkViewer(ctx, lr, vc.ID, true); err != nil {
 		return Joined{}, err
+	}
+	// The first device to open the link is taken to be the recipient's: the room sees
+	// the customer the brand reached, not a new guest. Later devices (a forwarded link)
+	// stay guests of their own.
+	if lr.Joins == 0 && s.opt.Customers != nil {
+		if err := s.opt.Customers.LinkViewer(ctx, s.store, lr.TenantID, lr.CustomerID, vc.ID); err != nil {
+			return Joined{}, fmt.Errorf("broadcast: link the recipient's viewer: %w", err)
+		}
 	}
 	return Joined{ViewerID: vc.ID, SessionID: vc.SessionID, Nickname: vc.Nickname, Token: vc.Token}, nil
 }

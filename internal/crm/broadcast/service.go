@@ -87,6 +87,11 @@ type Options struct {
 	// broadcast naming a community is invalid, "communities: not available").
 	Segments    Segments
 	Communities Communities
+	// Customers links the viewer account a recipient's first click creates to the
+	// recipient's customer profile (nil: the room sees a new guest).
+	Customers interface {
+		LinkViewer(ctx context.Context, q db.Querier, tenantID, customerID, viewerID int64) error
+	}
 	// HTTPClient posts webhook-channel messages and fetches session covers for posters
 	// (webhook.NewClient: private addresses refused unless the server allows them).
 	HTTPClient *http.Client

@@ -67,6 +67,19 @@
     dayBefore.setAttribute('data-date', t.getUTCFullYear() + '-' + pad(t.getUTCMonth() + 1) + '-' + pad(t.getUTCDate()) + 'T20:00');
   }
 
+  // Each live's start in the operator's own time zone, as the console shows every
+  // other time (the server wrote its own zone's time into the option's text).
+  function localStarts() {
+    if (!session) return;
+    Array.prototype.forEach.call(session.options, function (opt) {
+      var d = new Date(opt.getAttribute('data-at') || '');
+      var m = opt.textContent.match(/^([\s\S]*)\d{4}-\d\d-\d\d \d\d:\d\d/); // the last time in the text
+      if (isNaN(d) || !m) return;
+      opt.textContent = m[1] + d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' +
+        pad(d.getHours()) + ':' + pad(d.getMinutes()) + opt.textContent.slice(m[0].length);
+    });
+  }
+
   function showAt() {
     var picked = form.querySelector('input[name=when]:checked');
     if (at) at.hidden = !picked || picked.value !== 'at';
@@ -77,6 +90,7 @@
     if (ev.target === session) showDayBefore();
   });
   renumber();
+  localStarts();
   showAt();
   showDayBefore();
 })();
