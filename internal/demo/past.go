@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/siyu-live/siyu/internal/commerce"
@@ -70,6 +71,13 @@ func seedPast(ctx context.Context, svc *org.Service, lv *live.Service, cs *comme
 		if _, ok := r.product[d.Name]; !ok {
 			return nil // the demo user removed what the session sold
 		}
+	}
+	// The demo brand is a personal account, which may run one lottery a month by default;
+	// the replayed show's lottery would use it up and the demo host could not run the
+	// lottery the demo is for. A demo runs many shows, so it allows ten (a tenant
+	// setting the owner can change back on the settings page).
+	if _, err := svc.UpdateSettings(ctx, p, map[string]json.RawMessage{"personal_lotteries_per_month": json.RawMessage("10")}); err != nil {
+		return fmt.Errorf("demo: lottery allowance: %w", err)
 	}
 	desc := "上周五晚的初秋上新专场：秒杀、红包、抽奖、拼团与助力都用上了。"
 	s, err := lv.Create(ctx, p, live.CreateInput{Title: PastTitle,

@@ -51,17 +51,10 @@ func (c *Console) orderActionErr(q *rq, id int64, err error) string {
 
 // orderShip ships a paid order with the carrier and waybill number.
 func (c *Console) orderShip(q *rq) error {
-	if err := canManageOrders(q); err != nil {
-		return err
-	}
-	id, err := pathID(q, "id")
+	id, f, err := itemForm(q, canManageOrders)
 	if err != nil {
 		return err
 	}
-	if err := q.r.ParseForm(); err != nil {
-		return siyu.Errorf(siyu.EINVALID, "bad form")
-	}
-	f := newForm(q.r.PostForm)
 	in := commerce.ShipInput{Carrier: strings.TrimSpace(f.Get("carrier")), TrackingNo: strings.TrimSpace(f.Get("tracking_no"))}
 	_, err = c.Commerce.Ship(q.r.Context(), q.p, id, in)
 	switch code := siyu.ErrorCode(err); {
@@ -108,17 +101,10 @@ func (c *Console) orderComplete(q *rq) error {
 // orderRefund refunds a paid, unshipped order in full; the stock comes back. The
 // button asks first (data-confirm), since money leaves and it cannot be undone.
 func (c *Console) orderRefund(q *rq) error {
-	if err := canManageOrders(q); err != nil {
-		return err
-	}
-	id, err := pathID(q, "id")
+	id, f, err := itemForm(q, canManageOrders)
 	if err != nil {
 		return err
 	}
-	if err := q.r.ParseForm(); err != nil {
-		return siyu.Errorf(siyu.EINVALID, "bad form")
-	}
-	f := newForm(q.r.PostForm)
 	_, err = c.Commerce.Refund(q.r.Context(), q.p, id, commerce.RefundInput{Reason: strings.TrimSpace(f.Get("reason"))})
 	switch siyu.ErrorCode(err) {
 	case "":

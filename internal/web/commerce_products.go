@@ -152,11 +152,8 @@ func (c *Console) productNew(q *rq) error {
 // productCreate creates a product with its SKUs in one service call; a rejected
 // form comes back filled in with the message next to the field at fault.
 func (c *Console) productCreate(q *rq) error {
-	if err := canManageProducts(q); err != nil {
+	if _, err := managedForm(q, canManageProducts); err != nil {
 		return err
-	}
-	if err := q.r.ParseForm(); err != nil {
-		return siyu.Errorf(siyu.EINVALID, "bad form")
 	}
 	f := c.readProductForm(q.lang, q.r.PostForm, nil)
 	if f.HasErrors() {
@@ -193,15 +190,9 @@ func (c *Console) productEdit(q *rq) error {
 // SKU, then each new one. The whole form is checked first, so a refusal part-way is
 // a race (a SKU renamed meanwhile) and the page then shows what was saved so far.
 func (c *Console) productSave(q *rq) error {
-	if err := canManageProducts(q); err != nil {
-		return err
-	}
-	id, err := pathID(q, "id")
+	id, _, err := itemForm(q, canManageProducts)
 	if err != nil {
 		return err
-	}
-	if err := q.r.ParseForm(); err != nil {
-		return siyu.Errorf(siyu.EINVALID, "bad form")
 	}
 	ctx := q.r.Context()
 	cur, err := c.Commerce.Product(ctx, q.p, id)

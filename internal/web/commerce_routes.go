@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 )
 
@@ -36,20 +35,7 @@ func (c *Console) mountCommerce(mux *http.ServeMux) {
 	mux.Handle("POST /console/commerce/orders/{id}/refund", c.authed(key, c.orderRefund))
 }
 
-// parseCommercePages adds the area's pages to every language: the console shell and
-// shared partials come from a parsed page (error), whose content the area's page then
-// replaces. It panics on a template error, which the package tests catch.
+// parseCommercePages adds the area's pages to every language on the console shell.
 func (c *Console) parseCommercePages() {
-	for _, l := range languages {
-		for _, name := range commercePages {
-			t, err := c.pages[l]["error"].Clone()
-			if err == nil {
-				_, err = t.ParseFS(files, "templates/commerce_partials.html", "templates/"+name+".html")
-			}
-			if err != nil {
-				panic(fmt.Sprintf("web: template %s: %v", name, err))
-			}
-			c.pages[l][name] = t
-		}
-	}
+	c.parseAreaPages("templates/commerce_partials.html", commercePages, nil)
 }

@@ -14,19 +14,7 @@ import (
 // do; the service checks it again (and the manager rule for envelopes and chains).
 
 // communityPost parses a group action's id and form.
-func communityPost(q *rq) (int64, *form, error) {
-	if err := canManageCommunities(q); err != nil {
-		return 0, nil, err
-	}
-	id, err := pathID(q, "id")
-	if err != nil {
-		return 0, nil, err
-	}
-	if err := q.r.ParseForm(); err != nil {
-		return 0, nil, siyu.Errorf(siyu.EINVALID, "bad form")
-	}
-	return id, newForm(q.r.PostForm), nil
-}
+func communityPost(q *rq) (int64, *form, error) { return itemForm(q, canManageCommunities) }
 
 // formFailed records an invalid-input error on f and reports true; other errors are
 // left to the caller.

@@ -54,13 +54,10 @@ func canManageCommunities(q *rq) error {
 
 // communityCreate creates a group from the list page's form and opens it.
 func (c *Console) communityCreate(q *rq) error {
-	if err := canManageCommunities(q); err != nil {
+	f, err := managedForm(q, canManageCommunities)
+	if err != nil {
 		return err
 	}
-	if err := q.r.ParseForm(); err != nil {
-		return siyu.Errorf(siyu.EINVALID, "bad form")
-	}
-	f := newForm(q.r.PostForm)
 	cm, err := c.Communities.Create(q.r.Context(), q.p, community.Input{Name: f.Get("name"), AvatarURL: f.Get("avatar_url"),
 		Announcement: f.Get("announcement"), JoinMode: strings.TrimSpace(f.Get("join_mode"))})
 	if siyu.ErrorCode(err) == siyu.EINVALID {

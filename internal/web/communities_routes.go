@@ -1,17 +1,12 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 )
 
-// communityPages are the templates of the 社群 area; they share
-// communities_partials.html (tabs, avatar, badges, the area's stylesheet), so
-// mountCommunities parses them itself, as mountCommerce does.
-var communityPages = map[string][]string{
-	"communities_list":   {"communities_list"},
-	"communities_detail": {"communities_detail", "communities_members", "communities_envelopes", "communities_chains"},
-}
+// communityPartials is shared by the pages of the 社群 area (tabs, avatar, badges, the
+// area's stylesheet), so mountCommunities parses them itself, as mountCommerce does.
+const communityPartials = "templates/communities_partials.html"
 
 // mountCommunities registers the 社群 area and the members' page /g/{code}.
 func (c *Console) mountCommunities(mux *http.ServeMux) {
@@ -34,32 +29,12 @@ func (c *Console) mountCommunities(mux *http.ServeMux) {
 	mux.Handle("GET /g/{code}", c.publicPage(c.communityPublic))
 }
 
-// parseCommunityPages adds the area's pages to every language on a clone of a parsed
-// page (error) for the console shell, and the members' page on a clone of a public
-// page (pub_error). It panics on a template error, which the package tests catch.
+// parseCommunityPages adds the area's pages to every language on the console shell (the
+// group page with its tabs, each tab a template file of its own), and the members'
+// page on the public shell.
 func (c *Console) parseCommunityPages() {
-	for _, l := range languages {
-		for name, parts := range communityPages {
-			t, err := c.pages[l]["error"].Clone()
-			if err == nil {
-				paths := []string{"templates/communities_partials.html"}
-				for _, f := range parts {
-					paths = append(paths, "templates/"+f+".html")
-				}
-				_, err = t.ParseFS(files, paths...)
-			}
-			if err != nil {
-				panic(fmt.Sprintf("web: template %s: %v", name, err))
-			}
-			c.pages[l][name] = t
-		}
-		t, err := c.pages[l]["pub_error"].Clone()
-		if err == nil {
-			_, err = t.ParseFS(files, "templates/pub_community.html")
-		}
-		if err != nil {
-			panic(fmt.Sprintf("web: template pub_community: %v", err))
-		}
-		c.pages[l]["pub_community"] = t
-	}
+	c.parseAreaPages(communityPartials, []string{"communities_list"}, nil)
+	c.parsePage("error", "communities_detail", nil, communityPartials, "templates/communities_detail.html",
+		"templates/communities_members.html", "templates/communities_envelopes.html", "templates/communities_chains.html")
+	c.parsePage("pub_error", "pub_community", nil, "templates/pub_community.html")
 }

@@ -53,11 +53,7 @@ func (c *Console) segmentEdit(q *rq) error {
 	if err := needCustomersManage(q); err != nil {
 		return err
 	}
-	id, err := pathID(q, "id")
-	if err != nil {
-		return err
-	}
-	s, err := c.Segments.Get(q.r.Context(), q.p, id)
+	s, err := c.pathSegment(q)
 	if err != nil {
 		return err
 	}
@@ -131,18 +127,14 @@ func (c *Console) segmentSave(q *rq) error {
 // saveSegment creates a segment (id nil) or changes one; a refusal comes back in the
 // builder with the reason next to its field.
 func (c *Console) saveSegment(q *rq, id *int64) error {
-	if err := needCustomersManage(q); err != nil {
+	f, err := managedForm(q, needCustomersManage)
+	if err != nil {
 		return err
 	}
-	if err := q.r.ParseForm(); err != nil {
-		return siyu.Errorf(siyu.EINVALID, "bad form")
-	}
-	f := newForm(q.r.PostForm)
 	name, rule, desc := f.Get("name"), f.Get("rule"), f.Get("description")
 	ctx := q.r.Context()
 	var s segment.Segment
 	var cur *segment.Segment
-	var err error
 	if id == nil {
 		s, err = c.Segments.Create(ctx, q.p, segment.Input{Name: name, Rule: rule, Description: desc})
 	} else {

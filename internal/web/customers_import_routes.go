@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 )
@@ -31,21 +30,9 @@ func (c *Console) mountCustomerImport(mux *http.ServeMux) {
 	mux.Handle("GET /console/customers/export", c.authed(key, c.customerExport))
 }
 
-// parseImportPages adds the area's pages to every language on top of the console shell
-// (cloned from the error page). It panics on a template error, which tests catch.
+// parseImportPages adds the area's pages to every language on the console shell.
 func (c *Console) parseImportPages() {
-	for _, l := range languages {
-		for _, name := range importPages {
-			t, err := c.pages[l]["error"].Clone()
-			if err == nil {
-				_, err = t.Funcs(c.importFuncs(l)).ParseFS(files, "templates/customers_import_partials.html", "templates/"+name+".html")
-			}
-			if err != nil {
-				panic(fmt.Sprintf("web: template %s: %v", name, err))
-			}
-			c.pages[l][name] = t
-		}
-	}
+	c.parseAreaPages("templates/customers_import_partials.html", importPages, c.importFuncs)
 }
 
 type rawBodyKey struct{}

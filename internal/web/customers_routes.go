@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -43,22 +42,9 @@ func (c *Console) mountCustomers(mux *http.ServeMux) {
 	mux.Handle("POST /console/customers/segments/{id}/delete", c.authed(key, c.segmentDelete))
 }
 
-// parseCustomerPages adds the area's pages to every language: the console shell and
-// shared partials come from a parsed page (error), whose content the area's page then
-// replaces. It panics on a template error, which the package tests catch.
+// parseCustomerPages adds the area's pages to every language on the console shell.
 func (c *Console) parseCustomerPages() {
-	for _, l := range languages {
-		for _, name := range customerPages {
-			t, err := c.pages[l]["error"].Clone()
-			if err == nil {
-				_, err = t.Funcs(c.customerFuncs(l)).ParseFS(files, "templates/customers_partials.html", "templates/"+name+".html")
-			}
-			if err != nil {
-				panic(fmt.Sprintf("web: template %s: %v", name, err))
-			}
-			c.pages[l][name] = t
-		}
-	}
+	c.parseAreaPages("templates/customers_partials.html", customerPages, c.customerFuncs)
 }
 
 // customerTabs is what the area's sub-navigation needs: the tab shown and whether the

@@ -40,18 +40,23 @@ type segmentDetailData struct {
 	Export    exportURLs
 }
 
-func (c *Console) segmentDetail(q *rq) error {
+// pathSegment is the segment the path names ({id}); another brand's is not found.
+func (c *Console) pathSegment(q *rq) (segment.Segment, error) {
 	id, err := pathID(q, "id")
 	if err != nil {
-		return err
+		return segment.Segment{}, err
 	}
-	ctx := q.r.Context()
-	s, err := c.Segments.Get(ctx, q.p, id)
+	return c.Segments.Get(q.r.Context(), q.p, id)
+}
+
+func (c *Console) segmentDetail(q *rq) error {
+	s, err := c.pathSegment(q)
 	if err != nil {
 		return err
 	}
+	id := s.ID
 	cursor := q.r.URL.Query().Get("cursor")
-	members, next, err := c.Segments.Customers(ctx, q.p, id, cursor, customerPageSize)
+	members, next, err := c.Segments.Customers(q.r.Context(), q.p, id, cursor, customerPageSize)
 	if err != nil {
 		return err
 	}
@@ -69,16 +74,11 @@ func (c *Console) segmentDelete(q *rq) error {
 	if err := needCustomersManage(q); err != nil {
 		return err
 	}
-	id, err := pathID(q, "id")
+	s, err := c.pathSegment(q)
 	if err != nil {
 		return err
 	}
-	ctx := q.r.Context()
-	s, err := c.Segments.Get(ctx, q.p, id)
-	if err != nil {
-		return err
-	}
-	if err := c.Segments.Delete(ctx, q.p, id); err != nil {
+	if err := c.Segments.Delete(q.r.Context(), q.p, s.ID); err != nil {
 		return err
 	}
 	q.redirect("/console/customers/segments", "flash.customers_segment_deleted", s.Name)

@@ -70,13 +70,10 @@ func (c *Console) renderTags(q *rq, status int, manual, rule *form, rerr *ruleEr
 // tagCreate creates a manual tag or, with kind rule, a rule tag; a refused form comes
 // back filled in, a bad rule with the spot marked.
 func (c *Console) tagCreate(q *rq) error {
-	if err := needCustomersManage(q); err != nil {
+	f, err := managedForm(q, needCustomersManage)
+	if err != nil {
 		return err
 	}
-	if err := q.r.ParseForm(); err != nil {
-		return siyu.Errorf(siyu.EINVALID, "bad form")
-	}
-	f := newForm(q.r.PostForm)
 	in := crm.TagInput{Name: f.Get("name"), Description: f.Get("description"), Kind: crm.TagManual}
 	if f.Get("kind") == crm.TagRule {
 		in.Kind, in.Rule = crm.TagRule, f.Get("rule")

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"html/template"
 	"net/http"
 )
@@ -23,28 +22,6 @@ func (c *Console) mountMarketing(mux *http.ServeMux) {
 // parseMarketingPages adds the area's pages to every language on the console shell.
 func (c *Console) parseMarketingPages() {
 	c.parseAreaPages("templates/marketing_partials.html", marketingPages, c.marketingFuncs)
-}
-
-// parseAreaPages adds an area's pages to every language: the console shell and shared
-// partials come from a parsed page (error), whose content each page then replaces, with
-// the area's partials file and, when funcs is not nil, the area's own template
-// functions. It panics on a template error, which the package tests catch.
-func (c *Console) parseAreaPages(partials string, names []string, funcs func(lang string) template.FuncMap) {
-	for _, l := range languages {
-		for _, name := range names {
-			t, err := c.pages[l]["error"].Clone()
-			if err == nil && funcs != nil {
-				t = t.Funcs(funcs(l))
-			}
-			if err == nil {
-				_, err = t.ParseFS(files, partials, "templates/"+name+".html")
-			}
-			if err != nil {
-				panic(fmt.Sprintf("web: template %s: %v", name, err))
-			}
-			c.pages[l][name] = t
-		}
-	}
 }
 
 // marketingFuncs are the area's template functions in one language.

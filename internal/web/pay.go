@@ -22,18 +22,9 @@ func (c *Console) MountPay(mux *http.ServeMux, cs *commerce.Service) {
 	if cs == nil || cs.Sandbox() == nil {
 		return
 	}
-	for _, l := range languages {
-		// The public shell and its partials come from a parsed public page, so the
-		// cashier follows whatever the public pages include.
-		t, err := c.pages[l]["pub_error"].Clone()
-		if err == nil {
-			_, err = t.ParseFS(files, "templates/"+payPage+".html")
-		}
-		if err != nil {
-			panic(fmt.Sprintf("web: template %s: %v", payPage, err))
-		}
-		c.pages[l][payPage] = t
-	}
+	// The public shell and its partials come from a parsed public page, so the cashier
+	// follows whatever the public pages include.
+	c.parsePage("pub_error", payPage, nil, "templates/"+payPage+".html")
 	mux.Handle("GET /pay/sandbox/{ref}", c.publicPage(func(q *rq) error { return c.cashier(q, cs) }))
 	mux.Handle("POST /pay/sandbox/{ref}", c.publicPage(func(q *rq) error { return c.cashierAct(q, cs) }))
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -34,22 +33,9 @@ func (c *Console) mountScripts(mux *http.ServeMux) {
 	mux.Handle("POST /console/scripts/{id}/render", c.authed(key, c.scriptRender))
 }
 
-// parseScriptPages adds the area's pages to every language on top of the console shell
-// (cloned from the parsed error page). It panics on a template error, which the package
-// tests catch.
+// parseScriptPages adds the area's pages to every language on the console shell.
 func (c *Console) parseScriptPages() {
-	for _, l := range languages {
-		for _, name := range scriptPages {
-			t, err := c.pages[l]["error"].Clone()
-			if err == nil {
-				_, err = t.Funcs(c.scriptFuncs(l)).ParseFS(files, "templates/scripts_partials.html", "templates/"+name+".html")
-			}
-			if err != nil {
-				panic(fmt.Sprintf("web: template %s: %v", name, err))
-			}
-			c.pages[l][name] = t
-		}
-	}
+	c.parseAreaPages("templates/scripts_partials.html", scriptPages, c.scriptFuncs)
 }
 
 // textPart is a piece of a text reply as a card shows it: plain text, or a variable

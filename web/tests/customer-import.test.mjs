@@ -7,80 +7,39 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, screenshot as save, withPage, pageText, repoRoot } from './helpers.mjs';
+import { startServerAndBrowser, stopServerAndBrowser, screenshot, withPage, pageText, login, watchErrors, noLeakedKeys,
+  callAPI, apiLogin, OWNER_EMAIL as OWNER } from './helpers.mjs';
 
-const PASSWORD = 'siyu-demo';
-const OWNER = 'owner@demo.siyu';
 const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'customers.xlsx');
 
-const i18nDir = path.join(repoRoot, 'internal/web/i18n');
-const catalogKeys = readdirSync(i18nDir).filter((f) => /^zh-CN(\.[a-z-]+)?\.json$/.test(f))
-  .flatMap((f) => Object.keys(JSON.parse(readFileSync(path.join(i18nDir, f), 'utf8'))));
-
-async function login(page, baseURL, { lang } = {}) {
-  await page.goto(`${baseURL}/console/login${lang ? `?lang=${lang}` : ''}`);
-  await page.fill('input[name=email]', OWNER);
-  await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([
-    page.waitForURL((u) => u.pathname === '/console' || u.pathname === '/console/'),
-    page.click('button[type=submit]'),
-  ]);
-}
-
-// Script errors and CSP violations show up as console errors. The refused file answers
-// 422 on purpose (htmx swaps the upload card), which Chromium logs.
-function watchErrors(page) {
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error' && !/status of 422/.test(m.text())) errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
-
-async function screenshot(page, name) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  return save(page, name);
-}
-
-async function noLeakedKeys(page, what) {
-  const words = new Set((await pageText(page)).split(/[\s"'“”「」（）()]+/));
-  assert.deepEqual(catalogKeys.filter((k) => words.has(k)), [], `${what} shows untranslated catalog keys`);
-}
+// The refused file answers 422 on purpose (htmx swaps the upload card), which Chromium logs.
+const allow = /status of 422/;
 
 describe('customer import and export', { timeout: 240_000 }, () => {
   let server;
   let browser;
   let token;
 
-  const api = async (method, p, body) => {
-    const res = await fetch(server.baseURL + p, { method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body) });
-    const data = await res.json();
-    assert.ok(res.ok, `${method} ${p}: ${res.status} ${JSON.stringify(data)}`);
-    return data;
-  };
+  const api = (method, p, body) => callAPI(server.baseURL, method, p, token, body);
   const tagged = async (tag) => (await api('GET', `/api/v1/customers?tag=${encodeURIComponent(tag)}&limit=200`)).items;
 
   before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    token = (await api('POST', '/api/v1/auth/login', { email: OWNER, password: PASSWORD })).token;
+    ({ server, browser } = await startServerAndBrowser());
+    token = await apiLogin(server.baseURL, OWNER);
     // A customer the file names by phone: the import merges into them.
     await api('POST', '/api/v1/customers', { name: '林老客', phone: '13911119999', remark: '老客户' });
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
+  after(() => stopServerAndBrowser({ server, browser }));
 
   it('operator uploads an Excel file, reads the row errors, confirms, then exports', { timeout: 120_000 }, async () => {
     await withPage(browser, server, 'customer-import', async (page) => {
-      const errors = watchErrors(page);
-      await login(page, server.baseURL);
+      const errors = watchErrors(page, { allow });
+      await login(page, server.baseURL, OWNER);
       await page.goto(`${server.baseURL}/console/customers/import`);
       await page.locator('[data-testid=import-upload]').waitFor();
       await noLeakedKeys(page, 'import page');
@@ -156,8 +115,8 @@ describe('customer import and export', { timeout: 240_000 }, () => {
     const bogus = path.join(dir, '客户名单.xlsx');
     writeFileSync(bogus, 'this is just text pretending to be Excel\n');
     await withPage(browser, server, 'customer-import-bad', async (page) => {
-      const errors = watchErrors(page);
-      await login(page, server.baseURL);
+      const errors = watchErrors(page, { allow });
+      await login(page, server.baseURL, OWNER);
       await page.goto(`${server.baseURL}/console/customers/import`);
       await page.setInputFiles('[data-testid=import-file]', bogus);
       await page.click('[data-testid=import-submit]');

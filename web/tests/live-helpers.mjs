@@ -64,6 +64,16 @@ export function liveSuite() {
 
   s.login = (page, email) => login(page, s.server.baseURL, email);
 
+  // Opens a live room at url and joins it under nickname; waits until the show plays.
+  s.join = async (page, url, nickname) => {
+    await page.goto(url);
+    await page.locator('[data-testid=nickname-form]').waitFor({ state: 'visible' });
+    await page.fill('[data-testid=nickname-input]', nickname);
+    await page.click('[data-testid=nickname-submit]');
+    await page.locator('[data-testid=nickname-form]').waitFor({ state: 'hidden' });
+    await page.waitForFunction(() => document.getElementById('room').dataset.state === 'live');
+  };
+
   s.say = async (page, text) => {
     await page.fill('[data-testid=comment-input]', text);
     await page.click('[data-testid=comment-send]');

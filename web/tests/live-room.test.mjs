@@ -23,14 +23,7 @@ describe('live rooms', { timeout: 300_000 }, () => {
 
   const comments = (page) => page.locator('[data-testid=comments]');
 
-  async function join(page, nickname) {
-    await page.goto(`${server.baseURL}/live/${entryCode}`);
-    await page.locator('[data-testid=nickname-form]').waitFor({ state: 'visible' });
-    await page.fill('[data-testid=nickname-input]', nickname);
-    await page.click('[data-testid=nickname-submit]');
-    await page.locator('[data-testid=nickname-form]').waitFor({ state: 'hidden' });
-    await page.waitForFunction(() => document.getElementById('room').dataset.state === 'live');
-  }
+  const join = (page, nickname) => s.join(page, `${server.baseURL}/live/${entryCode}`, nickname);
 
   it('console lists the demo live and shows its settings and entry links', { timeout: 90_000 }, async () => {
     const page = await newPage('console');

@@ -37,14 +37,7 @@ describe('room selling tools', { timeout: 400_000 }, () => {
   });
   after(() => s.close());
 
-  async function join(page, nickname, lang = '') {
-    await page.goto(`${server.baseURL}/live/s/${sid}${lang ? '?lang=' + lang : ''}`);
-    await page.locator('[data-testid=nickname-form]').waitFor({ state: 'visible' });
-    await page.fill('[data-testid=nickname-input]', nickname);
-    await page.click('[data-testid=nickname-submit]');
-    await page.locator('[data-testid=nickname-form]').waitFor({ state: 'hidden' });
-    await page.waitForFunction(() => document.getElementById('room').dataset.state === 'live');
-  }
+  const join = (page, nickname, lang = '') => s.join(page, `${server.baseURL}/live/s/${sid}${lang ? '?lang=' + lang : ''}`, nickname);
   const settle = (page) => page.waitForTimeout(350); // sheets slide in
   const has = (...paths) => paths.every((p) => routes.has(p));
 
