@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/siyu-live/siyu/internal/crm/broadcast"
@@ -37,9 +36,9 @@ func (a *API) broadcastRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/broadcasts/{id}/schedule", Summary: "Send the broadcast at a time (a reschedule replaces the earlier one)",
 			Tag: tag, Auth: Staff, Perm: perm, In: broadcast.ScheduleInput{}, Out: broadcast.Broadcast{}, h: a.scheduleBroadcast},
 		{Method: "POST", Path: "/api/v1/broadcasts/{id}/send", Summary: "Send the broadcast now", Tag: tag, Auth: Staff, Perm: perm,
-			Out: broadcast.Broadcast{}, h: a.broadcastAction((*broadcast.Service).SendNow)},
+			Out: broadcast.Broadcast{}, h: a.sendBroadcast},
 		{Method: "POST", Path: "/api/v1/broadcasts/{id}/cancel", Summary: "Cancel a scheduled broadcast, or stop a sending one", Tag: tag,
-			Auth: Staff, Perm: perm, Out: broadcast.Broadcast{}, h: a.broadcastAction((*broadcast.Service).Cancel)},
+			Auth: Staff, Perm: perm, Out: broadcast.Broadcast{}, h: a.cancelBroadcast},
 		{Method: "GET", Path: "/api/v1/broadcasts/{id}/recipients", Summary: "Recipients with status and stage, and the counts per status",
 			Tag: tag, Auth: Staff, Perm: perm, Out: broadcast.RecipientPage{}, h: a.broadcastRecipients,
 			Query: []QueryParam{{Name: "status", Description: "pending, delivered, failed, unreachable, opened, clicked or came"},
@@ -48,16 +47,7 @@ func (a *API) broadcastRoutes() []Route {
 }
 
 func (a *API) createBroadcast(w http.ResponseWriter, r *http.Request) error {
-	var in broadcast.Input
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	b, err := a.Broadcasts.Create(r.Context(), principal(r), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, b)
-	return nil
+	return withBody(w, r, http.StatusCreated, a.Broadcasts.Create)
 }
 
 func (a *API) listBroadcasts(w http.ResponseWriter, r *http.Request) error {
@@ -87,108 +77,44 @@ func (a *API) broadcastChannels(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) previewBroadcast(w http.ResponseWriter, r *http.Request) error {
-	var in broadcast.Input
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	p, err := a.Broadcasts.Preview(r.Context(), principal(r), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, p)
-	return nil
+	return withBody(w, r, http.StatusOK, a.Broadcasts.Preview)
 }
 
 func (a *API) getBroadcast(w http.ResponseWriter, r *http.Request) error {
-	return a.broadcastAction((*broadcast.Service).Get)(w, r)
+	return byID(w, r, a.Broadcasts.Get)
 }
 
 func (a *API) patchBroadcast(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in broadcast.Patch
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	b, err := a.Broadcasts.Update(r.Context(), principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, b)
-	return nil
+	return byIDWithBody(w, r, http.StatusOK, a.Broadcasts.Update)
 }
 
 func (a *API) deleteBroadcast(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.Broadcasts.Delete(r.Context(), principal(r), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteByID(w, r, a.Broadcasts.Delete)
 }
 
 func (a *API) previewSavedBroadcast(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := a.Broadcasts.PreviewSaved(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, p)
-	return nil
+	return byID(w, r, a.Broadcasts.PreviewSaved)
 }
 
 func (a *API) scheduleBroadcast(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in broadcast.ScheduleInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	b, err := a.Broadcasts.Schedule(r.Context(), principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, b)
-	return nil
+	return byIDWithBody(w, r, http.StatusOK, a.Broadcasts.Schedule)
 }
 
-// broadcastAction answers a call on one broadcast by id (get, send, cancel).
-func (a *API) broadcastAction(f func(*broadcast.Service, context.Context, org.Principal, int64) (broadcast.Broadcast, error)) handler {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id")
-		if err != nil {
-			return err
-		}
-		b, err := f(a.Broadcasts, r.Context(), principal(r), id)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, b)
-		return nil
-	}
+func (a *API) sendBroadcast(w http.ResponseWriter, r *http.Request) error {
+	return byID(w, r, a.Broadcasts.SendNow)
+}
+
+func (a *API) cancelBroadcast(w http.ResponseWriter, r *http.Request) error {
+	return byID(w, r, a.Broadcasts.Cancel)
 }
 
 func (a *API) broadcastRecipients(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	limit, err := queryInt(r, "limit", 50, 1, 200)
+	id, limit, err := idAndLimit(r)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
-	page, err := a.Broadcasts.Recipients(r.Context(), principal(r), id, q.Get("status"), q.Get("cursor"), int(limit))
+	page, err := a.Broadcasts.Recipients(r.Context(), principal(r), id, q.Get("status"), q.Get("cursor"), limit)
 	if err != nil {
 		return err
 	}

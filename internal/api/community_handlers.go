@@ -1,20 +1,12 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/siyu-live/siyu/internal/crm/community"
+	"github.com/siyu-live/siyu/internal/org"
 )
-
-// pathIDs parses the community id and a second positive id of a nested route.
-func pathIDs(r *http.Request, second string) (int64, int64, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return 0, 0, err
-	}
-	sub, err := pathID(r, second)
-	return id, sub, err
-}
 
 func (a *API) listCommunities(w http.ResponseWriter, r *http.Request) error {
 	limit, err := queryInt(r, "limit", 50, 1, 200)
@@ -22,104 +14,39 @@ func (a *API) listCommunities(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	list, next, err := a.Communities.List(r.Context(), principal(r), r.URL.Query().Get("cursor"), int(limit))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, listOf(list, next))
-	return nil
+	return answer(w, http.StatusOK, listOf(list, next), err)
 }
 
 func (a *API) createCommunity(w http.ResponseWriter, r *http.Request) error {
-	var in community.Input
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	c, err := a.Communities.Create(r.Context(), principal(r), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, c)
-	return nil
+	return withBody(w, r, http.StatusCreated, a.Communities.Create)
 }
 
 func (a *API) getCommunity(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	c, err := a.Communities.Get(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	return byID(w, r, a.Communities.Get)
 }
 
 func (a *API) patchCommunity(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in community.Patch
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	c, err := a.Communities.Update(r.Context(), principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	return byIDWithBody(w, r, http.StatusOK, a.Communities.Update)
 }
 
 func (a *API) deleteCommunity(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.Communities.Delete(r.Context(), principal(r), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteByID(w, r, a.Communities.Delete)
 }
 
 func (a *API) listCommunityMembers(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	limit, err := queryInt(r, "limit", 50, 1, 200)
-	if err != nil {
-		return err
-	}
-	list, next, err := a.Communities.ListMembers(r.Context(), principal(r), id, r.URL.Query().Get("cursor"), int(limit))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, listOf(list, next))
-	return nil
+	return pageByID(w, r, a.Communities.ListMembers)
 }
 
 func (a *API) addCommunityMembers(w http.ResponseWriter, r *http.Request) error {
+	return byIDWithBody(w, r, http.StatusOK, a.Communities.AddMembers)
+}
+
+func (a *API) removeCommunityMember(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	var in community.MembersInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	res, err := a.Communities.AddMembers(r.Context(), principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, res)
-	return nil
-}
-
-func (a *API) removeCommunityMember(w http.ResponseWriter, r *http.Request) error {
-	id, customer, err := pathIDs(r, "customer_id")
+	customer, err := pathID(r, "customer_id")
 	if err != nil {
 		return err
 	}
@@ -131,147 +58,44 @@ func (a *API) removeCommunityMember(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (a *API) setCommunityManagers(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in community.ManagersInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	list, err := a.Communities.SetManagers(r.Context(), principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, listOf(list, ""))
-	return nil
+	return byIDWithBody(w, r, http.StatusOK, func(ctx context.Context, p org.Principal, id int64, in community.ManagersInput) (List[community.Manager], error) {
+		list, err := a.Communities.SetManagers(ctx, p, id, in)
+		return listOf(list, ""), err
+	})
 }
 
 func (a *API) setCommunityLive(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in community.LiveInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	c, err := a.Communities.SetLive(r.Context(), principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	return byIDWithBody(w, r, http.StatusOK, a.Communities.SetLive)
 }
 
 func (a *API) clearCommunityLive(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	c, err := a.Communities.ClearLive(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	return byID(w, r, a.Communities.ClearLive)
 }
 
 func (a *API) listCommunityEnvelopes(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	list, err := a.Communities.ListEnvelopes(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, listOf(list, ""))
-	return nil
+	return listByID(w, r, a.Communities.ListEnvelopes)
 }
 
 func (a *API) sendCommunityEnvelope(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in community.EnvelopeInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	e, err := a.Communities.SendEnvelope(r.Context(), principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, e)
-	return nil
+	return byIDWithBody(w, r, http.StatusCreated, a.Communities.SendEnvelope)
 }
 
 func (a *API) getCommunityEnvelope(w http.ResponseWriter, r *http.Request) error {
-	id, eid, err := pathIDs(r, "envelope_id")
-	if err != nil {
-		return err
-	}
-	e, err := a.Communities.GetEnvelope(r.Context(), principal(r), id, eid)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, e)
-	return nil
+	return byIDs(w, r, "envelope_id", a.Communities.GetEnvelope)
 }
 
 func (a *API) listCommunityChains(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	list, err := a.Communities.ListChains(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, listOf(list, ""))
-	return nil
+	return listByID(w, r, a.Communities.ListChains)
 }
 
 func (a *API) openCommunityChain(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in community.ChainInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	c, err := a.Communities.OpenChain(r.Context(), principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, c)
-	return nil
+	return byIDWithBody(w, r, http.StatusCreated, a.Communities.OpenChain)
 }
 
 func (a *API) getCommunityChain(w http.ResponseWriter, r *http.Request) error {
-	id, cid, err := pathIDs(r, "chain_id")
-	if err != nil {
-		return err
-	}
-	c, err := a.Communities.GetChain(r.Context(), principal(r), id, cid)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	return byIDs(w, r, "chain_id", a.Communities.GetChain)
 }
 
 func (a *API) closeCommunityChain(w http.ResponseWriter, r *http.Request) error {
-	id, cid, err := pathIDs(r, "chain_id")
-	if err != nil {
-		return err
-	}
-	c, err := a.Communities.CloseChain(r.Context(), principal(r), id, cid)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	return byIDs(w, r, "chain_id", a.Communities.CloseChain)
 }

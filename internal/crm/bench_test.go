@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/siyu-live/siyu/internal/crm"
+	"github.com/siyu-live/siyu/internal/crm/crmtest"
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/db/dbtest"
 	"github.com/siyu-live/siyu/internal/org"
@@ -17,7 +18,7 @@ import (
 func benchBase(b *testing.B, store *db.DB, n int) (*crm.Service, org.Principal, []int64) {
 	b.Helper()
 	ctx := context.Background()
-	o := org.NewService(store, org.Options{Password: cheap})
+	o := org.NewService(store, org.Options{Password: crmtest.Cheap})
 	res, err := o.Signup(ctx, org.SignupInput{Name: "Bench", OwnerEmail: fmt.Sprintf("bench%d@x.io", time.Now().UnixNano()),
 		OwnerPassword: "password-123"})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/siyu-live/siyu"
 	"github.com/siyu-live/siyu/internal/crm"
+	"github.com/siyu-live/siyu/internal/crm/crmtest"
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/db/dbtest"
 )
@@ -17,26 +18,26 @@ import (
 func TestSamePhoneIsTheSameCustomer(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		a := e.create(crm.CustomerInput{Name: "王小美", Phone: "13800138000", Remark: "老客户，喜欢口红"})
+		a := e.Customer(e.Owner, crm.CustomerInput{Name: "王小美", Phone: "13800138000", Remark: "老客户，喜欢口红"})
 		if a.Merged || a.Phone != "13800138000" || a.FirstSource != crm.OriginAPI {
 			t.Fatalf("first: %+v", a)
 		}
-		b := e.create(crm.CustomerInput{Name: "小美", Phone: "+86 138-0013-8000", Remark: "要发票"})
+		b := e.Customer(e.Owner, crm.CustomerInput{Name: "小美", Phone: "+86 138-0013-8000", Remark: "要发票"})
 		if b.ID != a.ID || !b.Merged || b.Name != "王小美" || b.Remark != "老客户，喜欢口红\n要发票" {
 			t.Fatalf("second with the same phone: %+v, want id %d", b, a.ID)
 		}
-		c := e.create(crm.CustomerInput{Name: "阿花", Phone: "13900139000"})
+		c := e.Customer(e.Owner, crm.CustomerInput{Name: "阿花", Phone: "13900139000"})
 		if c.ID == a.ID || c.Merged {
 			t.Fatalf("another phone made no new customer: %+v", c)
 		}
-		_, err := e.svc.Create(e.ctx, e.owner, crm.CustomerInput{Name: "x", Phone: "abc"})
-		wantCode(t, err, siyu.EINVALID, "phone")
-		_, err = e.svc.Create(e.ctx, e.owner, crm.CustomerInput{Name: " "})
-		wantCode(t, err, siyu.EINVALID, "name")
-		_, err = e.svc.Create(e.ctx, e.owner, crm.CustomerInput{Name: "x", Identities: []crm.Identity{{Kind: "viewer", Value: "1"}}})
-		wantCode(t, err, siyu.EINVALID, "identities")
-		_, err = e.svc.Create(e.ctx, e.kos, crm.CustomerInput{Name: "x"})
-		wantCode(t, err, siyu.EFORBIDDEN)
+		_, err := e.CRM.Create(e.Ctx, e.Owner, crm.CustomerInput{Name: "x", Phone: "abc"})
+		crmtest.Code(t, err, siyu.EINVALID, "phone")
+		_, err = e.CRM.Create(e.Ctx, e.Owner, crm.CustomerInput{Name: " "})
+		crmtest.Code(t, err, siyu.EINVALID, "name")
+		_, err = e.CRM.Create(e.Ctx, e.Owner, crm.CustomerInput{Name: "x", Identities: []crm.Identity{{Kind: "viewer", Value: "1"}}})
+		crmtest.Code(t, err, siyu.EINVALID, "identities")
+		_, err = e.CRM.Create(e.Ctx, e.kos, crm.CustomerInput{Name: "x"})
+		crmtest.Code(t, err, siyu.EFORBIDDEN)
 	})
 }
 
@@ -46,17 +47,17 @@ func TestSamePhoneIsTheSameCustomer(t *testing.T) {
 func TestOpenIDIdentifiesAndMerges(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		first := e.create(crm.CustomerInput{Name: "微信粉丝", WechatOpenID: "oAbCdEf123456789"})
-		again := e.create(crm.CustomerInput{Name: "同一人", WechatOpenID: "oAbCdEf123456789", Phone: "13700137000"})
+		first := e.Customer(e.Owner, crm.CustomerInput{Name: "微信粉丝", WechatOpenID: "oAbCdEf123456789"})
+		again := e.Customer(e.Owner, crm.CustomerInput{Name: "同一人", WechatOpenID: "oAbCdEf123456789", Phone: "13700137000"})
 		if again.ID != first.ID || !again.Merged {
 			t.Fatalf("openid did not find its customer: %+v", again)
 		}
-		other := e.create(crm.CustomerInput{Name: "另一个号", Phone: "13600136000",
+		other := e.Customer(e.Owner, crm.CustomerInput{Name: "另一个号", Phone: "13600136000",
 			Identities: []crm.Identity{{Kind: "platform:douyin", Value: "dy_42"}}})
 		if other.ID == first.ID {
 			t.Fatal("a new phone found the first customer")
 		}
-		both := e.create(crm.CustomerInput{Name: "合并", Phone: "13600136000", WechatUnionID: "u-1", WechatOpenID: "oAbCdEf123456789"})
+		both := e.Customer(e.Owner, crm.CustomerInput{Name: "合并", Phone: "13600136000", WechatUnionID: "u-1", WechatOpenID: "oAbCdEf123456789"})
 		if both.ID != first.ID {
 			t.Fatalf("merge survivor %d, want the older %d", both.ID, first.ID)
 		}
@@ -80,7 +81,7 @@ func TestOpenIDIdentifiesAndMerges(t *testing.T) {
 		if f, ok := e.obs.last(other.ID); !ok || !f.Gone {
 			t.Errorf("observers were not told the merged-away profile is gone: %+v", f)
 		}
-		list, _, err := e.svc.List(e.ctx, e.owner, crm.ListQuery{})
+		list, _, err := e.CRM.List(e.Ctx, e.Owner, crm.ListQuery{})
 		if err != nil || len(list) != 1 || list[0].ID != first.ID {
 			t.Fatalf("list after merge: %+v %v", list, err)
 		}
@@ -105,19 +106,19 @@ func TestMergeKeepsEverything(t *testing.T) {
 		if a.ID == b.ID {
 			t.Fatal("two guests share a profile")
 		}
-		if _, err := e.svc.AddTags(e.ctx, e.owner, a.ID, crm.TagsInput{Tags: []string{"VIP", "口红控"}}); err != nil {
+		if _, err := e.CRM.AddTags(e.Ctx, e.Owner, a.ID, crm.TagsInput{Tags: []string{"VIP", "口红控"}}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.AddTags(e.ctx, e.owner, b.ID, crm.TagsInput{Tags: []string{"VIP", "敏感肌"}}); err != nil {
+		if _, err := e.CRM.AddTags(e.Ctx, e.Owner, b.ID, crm.TagsInput{Tags: []string{"VIP", "敏感肌"}}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Update(e.ctx, e.owner, a.ID, crm.CustomerPatch{Remark: ptr("周末有空")}); err != nil {
+		if _, err := e.CRM.Update(e.Ctx, e.Owner, a.ID, crm.CustomerPatch{Remark: crmtest.Ptr("周末有空")}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Update(e.ctx, e.owner, b.ID, crm.CustomerPatch{Remark: ptr("怕过敏")}); err != nil {
+		if _, err := e.CRM.Update(e.Ctx, e.Owner, b.ID, crm.CustomerPatch{Remark: crmtest.Ptr("怕过敏")}); err != nil {
 			t.Fatal(err)
 		}
-		m, err := e.svc.Merge(e.ctx, e.agent, a.ID, crm.MergeInput{CustomerID: b.ID})
+		m, err := e.CRM.Merge(e.Ctx, e.agent, a.ID, crm.MergeInput{CustomerID: b.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,8 +154,8 @@ func TestMergeKeepsEverything(t *testing.T) {
 		if p.Preferences.AvgOrderFen != 49900/2 || p.Preferences.PriceBand != crm.BandMid {
 			t.Fatalf("avg order / band: %+v", p.Preferences)
 		}
-		_, err = e.svc.Merge(e.ctx, e.owner, a.ID, crm.MergeInput{CustomerID: 999999})
-		wantCode(t, err, siyu.EINVALID, "customer_id")
+		_, err = e.CRM.Merge(e.Ctx, e.Owner, a.ID, crm.MergeInput{CustomerID: 999999})
+		crmtest.Code(t, err, siyu.EINVALID, "customer_id")
 		if e.events.Count(crm.EventMerged) != 1 {
 			t.Fatalf("webhooks: %s", e.events.List())
 		}
@@ -166,7 +167,7 @@ func TestMergeKeepsEverything(t *testing.T) {
 func TestVerifiedPhoneJoinsTheCustomer(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		known := e.create(crm.CustomerInput{Name: "李姐", Phone: "13512345678", Remark: "门店老客"})
+		known := e.Customer(e.Owner, crm.CustomerInput{Name: "李姐", Phone: "13512345678", Remark: "门店老客"})
 		v := e.viewer(e.session, "路人甲")
 		e.join(v)
 		e.watch(v, 4*time.Minute)
@@ -189,7 +190,7 @@ func TestVerifiedPhoneJoinsTheCustomer(t *testing.T) {
 			t.Fatalf("order of the second viewer: %+v", c)
 		}
 		id := strconv.FormatInt(w.ID, 10)
-		if got, err := e.svc.ByIdentity(e.ctx, e.owner, crm.KindViewer, id); err != nil || got.ID != known.ID {
+		if got, err := e.CRM.ByIdentity(e.Ctx, e.Owner, crm.KindViewer, id); err != nil || got.ID != known.ID {
 			t.Fatalf("viewer identity: %+v %v", got, err)
 		}
 	})
@@ -207,12 +208,12 @@ func TestSourcesFirstAndLast(t *testing.T) {
 		if c.FirstSource != "community" || c.LastSource != "community" {
 			t.Fatalf("first entry: %+v", c)
 		}
-		e.clock.Add(24 * time.Hour)
+		e.Clock.Add(24 * time.Hour)
 		s2 := e.startSession("第二天")
 		ad := e.entry(s2, "ad")
 		v2 := e.viewer(s2, "广告来的", ad.Code)
 		e.join(v2)
-		e.clock.Add(time.Hour)
+		e.Clock.Add(time.Hour)
 		v3 := e.viewer(s2, "直接来的")
 		e.join(v3)
 		if d := e.of(v3); d.FirstSource != crm.SourceDirect {
@@ -226,10 +227,10 @@ func TestSourcesFirstAndLast(t *testing.T) {
 			t.Fatalf("after merge: %+v", c)
 		}
 		// A later entry through another channel moves only the last touch.
-		e.clock.Add(time.Hour)
+		e.Clock.Add(time.Hour)
 		e.join(v1)
 		c = e.of(v1)
-		if c.FirstSource != "community" || c.LastSource != "community" || !c.LastTouchAt.Equal(e.clock.Now()) {
+		if c.FirstSource != "community" || c.LastSource != "community" || !c.LastTouchAt.Equal(e.Clock.Now()) {
 			t.Fatalf("rejoin: %+v", c)
 		}
 	})

@@ -8,6 +8,7 @@ import (
 	"github.com/siyu-live/siyu"
 	"github.com/siyu-live/siyu/internal/audit"
 	"github.com/siyu-live/siyu/internal/crm"
+	"github.com/siyu-live/siyu/internal/crm/crmtest"
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/db/dbtest"
 )
@@ -18,7 +19,7 @@ import (
 func TestContactsMaskedPerRole(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		c := e.create(crm.CustomerInput{Name: "王小美", Phone: "13800130000", WechatOpenID: "oWX_abcdefghijkl"})
+		c := e.Customer(e.Owner, crm.CustomerInput{Name: "王小美", Phone: "13800130000", WechatOpenID: "oWX_abcdefghijkl"})
 		check := func(role string, got crm.Customer, masked bool) {
 			t.Helper()
 			wantPhone, wantOpen := "13800130000", "oWX_abcdefghijkl"
@@ -42,14 +43,14 @@ func TestContactsMaskedPerRole(t *testing.T) {
 			get    func() (crm.Profile, error)
 			list   func() ([]crm.Customer, string, error)
 		}{
-			"owner": {false, func() (crm.Profile, error) { return e.svc.Get(e.ctx, e.owner, c.ID) },
-				func() ([]crm.Customer, string, error) { return e.svc.List(e.ctx, e.owner, crm.ListQuery{}) }},
-			"agent": {false, func() (crm.Profile, error) { return e.svc.Get(e.ctx, e.agent, c.ID) },
-				func() ([]crm.Customer, string, error) { return e.svc.List(e.ctx, e.agent, crm.ListQuery{}) }},
-			"host": {true, func() (crm.Profile, error) { return e.svc.Get(e.ctx, e.host, c.ID) },
-				func() ([]crm.Customer, string, error) { return e.svc.List(e.ctx, e.host, crm.ListQuery{}) }},
-			"kos": {true, func() (crm.Profile, error) { return e.svc.Get(e.ctx, e.kos, c.ID) },
-				func() ([]crm.Customer, string, error) { return e.svc.List(e.ctx, e.kos, crm.ListQuery{}) }},
+			"owner": {false, func() (crm.Profile, error) { return e.CRM.Get(e.Ctx, e.Owner, c.ID) },
+				func() ([]crm.Customer, string, error) { return e.CRM.List(e.Ctx, e.Owner, crm.ListQuery{}) }},
+			"agent": {false, func() (crm.Profile, error) { return e.CRM.Get(e.Ctx, e.agent, c.ID) },
+				func() ([]crm.Customer, string, error) { return e.CRM.List(e.Ctx, e.agent, crm.ListQuery{}) }},
+			"host": {true, func() (crm.Profile, error) { return e.CRM.Get(e.Ctx, e.host, c.ID) },
+				func() ([]crm.Customer, string, error) { return e.CRM.List(e.Ctx, e.host, crm.ListQuery{}) }},
+			"kos": {true, func() (crm.Profile, error) { return e.CRM.Get(e.Ctx, e.kos, c.ID) },
+				func() ([]crm.Customer, string, error) { return e.CRM.List(e.Ctx, e.kos, crm.ListQuery{}) }},
 		} {
 			prof, err := p.get()
 			if err != nil {
@@ -63,19 +64,19 @@ func TestContactsMaskedPerRole(t *testing.T) {
 			check(role+" (list)", list[0], p.masked)
 		}
 		// Without contacts.view, a search by phone must name the whole number.
-		got, _, err := e.svc.List(e.ctx, e.host, crm.ListQuery{Q: "0013"})
+		got, _, err := e.CRM.List(e.Ctx, e.host, crm.ListQuery{Q: "0013"})
 		if err != nil || len(got) != 0 {
 			t.Fatalf("host found a customer by part of a phone: %+v %v", got, err)
 		}
-		got, _, err = e.svc.List(e.ctx, e.host, crm.ListQuery{Q: "13800130000"})
+		got, _, err = e.CRM.List(e.Ctx, e.host, crm.ListQuery{Q: "13800130000"})
 		if err != nil || len(got) != 1 {
 			t.Fatalf("host search by whole phone: %+v %v", got, err)
 		}
-		got, _, err = e.svc.List(e.ctx, e.owner, crm.ListQuery{Q: "0013"})
+		got, _, err = e.CRM.List(e.Ctx, e.Owner, crm.ListQuery{Q: "0013"})
 		if err != nil || len(got) != 1 {
 			t.Fatalf("owner search by part of a phone: %+v %v", got, err)
 		}
-		entries, err := audit.List(e.ctx, store, e.owner.TenantID, 0, 100)
+		entries, err := audit.List(e.Ctx, store, e.Owner.TenantID, 0, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,11 +92,11 @@ func TestContactsMaskedPerRole(t *testing.T) {
 		if lists != 7 {
 			t.Fatalf("%d bulk views audited, want 7", lists)
 		}
-		other := e.signup("Other")
-		_, err = e.svc.Get(e.ctx, other, c.ID)
-		wantCode(t, err, siyu.ENOTFOUND)
-		_, err = e.svc.AddTags(e.ctx, other, c.ID, crm.TagsInput{Tags: []string{"x"}})
-		wantCode(t, err, siyu.ENOTFOUND)
+		other := e.Signup("Other")
+		_, err = e.CRM.Get(e.Ctx, other, c.ID)
+		crmtest.Code(t, err, siyu.ENOTFOUND)
+		_, err = e.CRM.AddTags(e.Ctx, other, c.ID, crm.TagsInput{Tags: []string{"x"}})
+		crmtest.Code(t, err, siyu.ENOTFOUND)
 	})
 }
 
@@ -111,18 +112,18 @@ func TestEraseKeepsAggregates(t *testing.T) {
 		e.verify(v, "13912340000")
 		o := e.buy(v, "口红", 9900, 2)
 		c := e.of(v)
-		if _, err := e.svc.AddTags(e.ctx, e.owner, c.ID, crm.TagsInput{Tags: []string{"孕妇"}}); err != nil {
+		if _, err := e.CRM.AddTags(e.Ctx, e.Owner, c.ID, crm.TagsInput{Tags: []string{"孕妇"}}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Update(e.ctx, e.owner, c.ID, crm.CustomerPatch{Remark: ptr("住在静安区")}); err != nil {
+		if _, err := e.CRM.Update(e.Ctx, e.Owner, c.ID, crm.CustomerPatch{Remark: crmtest.Ptr("住在静安区")}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Create(e.ctx, e.owner, crm.CustomerInput{Name: "x", Phone: "13912340000", WechatOpenID: "oErase123456"}); err != nil {
+		if _, err := e.CRM.Create(e.Ctx, e.Owner, crm.CustomerInput{Name: "x", Phone: "13912340000", WechatOpenID: "oErase123456"}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := e.svc.Erase(e.ctx, e.host, c.ID)
-		wantCode(t, err, siyu.EFORBIDDEN)
-		gone, err := e.svc.Erase(e.ctx, e.agent, c.ID)
+		_, err := e.CRM.Erase(e.Ctx, e.host, c.ID)
+		crmtest.Code(t, err, siyu.EFORBIDDEN)
+		gone, err := e.CRM.Erase(e.Ctx, e.agent, c.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,25 +138,25 @@ func TestEraseKeepsAggregates(t *testing.T) {
 		if gone.OrdersCount != 1 || gone.SpentFen != 19800 || gone.WatchMS != (12*time.Minute).Milliseconds() {
 			t.Fatalf("aggregates lost: %+v", gone)
 		}
-		me, err := e.live.Me(e.ctx, v)
+		me, err := e.live.Me(e.Ctx, v)
 		if err != nil || me.Phone != "" || me.Nickname != crm.ErasedName {
 			t.Fatalf("viewer account after erase: %+v %v", me, err)
 		}
-		if got, err := e.shop.Order(e.ctx, e.owner, o.ID); err != nil || got.Total != 19800 {
+		if got, err := e.shop.Order(e.Ctx, e.Owner, o.ID); err != nil || got.Total != 19800 {
 			t.Fatalf("order after erase: %+v %v", got, err)
 		}
 		if f, ok := e.obs.last(c.ID); !ok || !f.Gone || f.SpentFen != 19800 {
 			t.Fatalf("observers: %+v", f)
 		}
-		fresh := e.create(crm.CustomerInput{Name: "新号主", Phone: "13912340000"})
+		fresh := e.Customer(e.Owner, crm.CustomerInput{Name: "新号主", Phone: "13912340000"})
 		if fresh.ID == c.ID || fresh.Merged {
 			t.Fatalf("the erased phone still finds the erased profile: %+v", fresh)
 		}
-		if _, err := e.svc.Erase(e.ctx, e.agent, c.ID); err != nil {
+		if _, err := e.CRM.Erase(e.Ctx, e.agent, c.ID); err != nil {
 			t.Fatalf("erasing twice: %v", err)
 		}
-		_, err = e.svc.Update(e.ctx, e.owner, c.ID, crm.CustomerPatch{Name: ptr("复活")})
-		wantCode(t, err, siyu.ECONFLICT)
+		_, err = e.CRM.Update(e.Ctx, e.Owner, c.ID, crm.CustomerPatch{Name: crmtest.Ptr("复活")})
+		crmtest.Code(t, err, siyu.ECONFLICT)
 		if e.events.Count(crm.EventErased) != 1 {
 			t.Fatalf("webhooks: %s", e.events.List())
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/siyu-live/siyu"
 	"github.com/siyu-live/siyu/internal/commerce"
 	"github.com/siyu-live/siyu/internal/crm"
+	"github.com/siyu-live/siyu/internal/crm/crmtest"
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/db/dbtest"
 	"github.com/siyu-live/siyu/internal/live"
@@ -37,7 +38,7 @@ func TestRuleTagWatchedAndDidNotBuy(t *testing.T) {
 		if added, _ := e.obs.tags(c.ID); !slices.Contains(added, tag.ID) {
 			t.Fatalf("observers not told the tag: %v", added)
 		}
-		list, _, err := e.svc.List(e.ctx, e.owner, crm.ListQuery{Tag: "看播未购"})
+		list, _, err := e.CRM.List(e.Ctx, e.Owner, crm.ListQuery{Tag: "看播未购"})
 		if err != nil || len(list) != 1 || list[0].ID != c.ID {
 			t.Fatalf("list by rule tag: %+v %v", list, err)
 		}
@@ -50,8 +51,8 @@ func TestRuleTagWatchedAndDidNotBuy(t *testing.T) {
 			t.Fatalf("observers not told the removal: %v", removed)
 		}
 		// A rule tag cannot be put on or taken off by hand.
-		_, err = e.svc.AddTags(e.ctx, e.owner, c.ID, crm.TagsInput{Tags: []string{"看播未购"}})
-		wantCode(t, err, siyu.EINVALID, "tags")
+		_, err = e.CRM.AddTags(e.Ctx, e.Owner, c.ID, crm.TagsInput{Tags: []string{"看播未购"}})
+		crmtest.Code(t, err, siyu.EINVALID, "tags")
 	})
 }
 
@@ -67,7 +68,7 @@ func TestRuleTagBackfillAndRefund(t *testing.T) {
 		if c := e.of(v); !hasTag(c, "买过") {
 			t.Fatalf("existing buyer not tagged by the new rule: %+v", c)
 		}
-		if _, err := e.shop.Refund(e.ctx, e.owner, o.ID, commerce.RefundInput{Reason: "不想要了"}); err != nil {
+		if _, err := e.shop.Refund(e.Ctx, e.Owner, o.ID, commerce.RefundInput{Reason: "不想要了"}); err != nil {
 			t.Fatal(err)
 		}
 		e.flush()
@@ -90,14 +91,14 @@ func TestRuleTagSpentIn30Days(t *testing.T) {
 		if hasTag(e.of(v), "月消费500") {
 			t.Fatal("tagged at 300")
 		}
-		e.clock.Add(10 * 24 * time.Hour)
+		e.Clock.Add(10 * 24 * time.Hour)
 		e.buy(v, "裤子", 25000, 1)
 		if !hasTag(e.of(v), "月消费500") {
 			t.Fatalf("not tagged at 550 within 30 days: %+v", e.of(v))
 		}
 		// Twenty days later the first order (300) leaves the window: 250 remain.
-		e.clock.Add(20*24*time.Hour + time.Second)
-		e.runJobs()
+		e.Clock.Add(20*24*time.Hour + time.Second)
+		e.RunJobs()
 		c := e.of(v)
 		if hasTag(c, "月消费500") {
 			t.Fatalf("still tagged after the first order left the window: %+v", c)
@@ -127,7 +128,7 @@ func TestRuleTagReservedButDidNotCome(t *testing.T) {
 				w = came
 				e.verify(w, v.phone)
 			}
-			if _, _, err := e.live.Reserve(e.ctx, w, next); err != nil {
+			if _, _, err := e.live.Reserve(e.Ctx, w, next); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -135,13 +136,13 @@ func TestRuleTagReservedButDidNotCome(t *testing.T) {
 		if c := e.of(absent); c.Reservations != 1 || hasTag(c, "预约未到") {
 			t.Fatalf("reserver before the show: %+v", c)
 		}
-		if _, err := e.live.Start(e.ctx, e.host, next); err != nil {
+		if _, err := e.live.Start(e.Ctx, e.host, next); err != nil {
 			t.Fatal(err)
 		}
 		there := e.viewer(next, "准时来的手机")
 		e.verify(there, "13788889999")
 		e.join(there)
-		if _, err := e.live.End(e.ctx, e.host, next); err != nil {
+		if _, err := e.live.End(e.Ctx, e.host, next); err != nil {
 			t.Fatal(err)
 		}
 		e.flush()
@@ -212,14 +213,14 @@ func TestRoomBatchAppliesEveryViewer(t *testing.T) {
 		for i := range 30 {
 			v := e.viewer(e.session, fmt.Sprintf("观众%02d", i))
 			viewers = append(viewers, v)
-			vs = append(vs, room.ViewerActivity{ViewerID: v.ID, Joins: 1, FirstJoin: true, LastSeen: e.clock.Now().UnixMilli()})
+			vs = append(vs, room.ViewerActivity{ViewerID: v.ID, Joins: 1, FirstJoin: true, LastSeen: e.Clock.Now().UnixMilli()})
 		}
-		e.svc.OnActivity(room.Activity{TenantID: e.owner.TenantID, SessionID: e.session, Viewers: vs})
+		e.CRM.OnActivity(room.Activity{TenantID: e.Owner.TenantID, SessionID: e.session, Viewers: vs})
 		for round := range 2 {
 			for i := range vs {
-				vs[i] = room.ViewerActivity{ViewerID: viewers[i].ID, WatchMs: int64(i+round) * 20_000, LastSeen: e.clock.Now().UnixMilli()}
+				vs[i] = room.ViewerActivity{ViewerID: viewers[i].ID, WatchMs: int64(i+round) * 20_000, LastSeen: e.Clock.Now().UnixMilli()}
 			}
-			e.svc.OnActivity(room.Activity{TenantID: e.owner.TenantID, SessionID: e.session, Viewers: vs})
+			e.CRM.OnActivity(room.Activity{TenantID: e.Owner.TenantID, SessionID: e.session, Viewers: vs})
 		}
 		e.flush()
 		for i, v := range viewers {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/siyu-live/siyu"
 	"github.com/siyu-live/siyu/internal/crm"
+	"github.com/siyu-live/siyu/internal/crm/crmtest"
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/db/dbtest"
 )
@@ -13,17 +14,17 @@ import (
 // roomWrites stores what the room's batched writer would for a viewer: presence (the
 // entry and its watch time) and room events.
 func (e *env) roomWrites(sessionID, viewerID, linkID int64, watch time.Duration, events ...[3]any) {
-	e.t.Helper()
-	at := e.clock.Now().UnixMilli()
-	if _, err := e.store.ExecContext(e.ctx, `INSERT INTO room_presence (tenant_id, session_id, viewer_id, entry_link_id, first_joined_at, last_seen_at, watch_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, viewer_id) DO NOTHING`, e.owner.TenantID, sessionID, viewerID, linkID, at,
+	e.T.Helper()
+	at := e.Clock.Now().UnixMilli()
+	if _, err := e.Store.ExecContext(e.Ctx, `INSERT INTO room_presence (tenant_id, session_id, viewer_id, entry_link_id, first_joined_at, last_seen_at, watch_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, viewer_id) DO NOTHING`, e.Owner.TenantID, sessionID, viewerID, linkID, at,
 		at+watch.Milliseconds(), watch.Milliseconds()); err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	for i, ev := range events {
-		if _, err := e.store.ExecContext(e.ctx, `INSERT INTO room_events (tenant_id, session_id, viewer_id, kind, text, amount, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, e.owner.TenantID, sessionID, viewerID, ev[0], ev[1], ev[2], at+int64(i+1)*1000); err != nil {
-			e.t.Fatal(err)
+		if _, err := e.Store.ExecContext(e.Ctx, `INSERT INTO room_events (tenant_id, session_id, viewer_id, kind, text, amount, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, e.Owner.TenantID, sessionID, viewerID, ev[0], ev[1], ev[2], at+int64(i+1)*1000); err != nil {
+			e.T.Fatal(err)
 		}
 	}
 }
@@ -39,13 +40,13 @@ func TestTimeline(t *testing.T) {
 		e.join(v1)
 		e.roomWrites(e.session, v1.ID, link.ID, 15*time.Minute, [3]any{"comment", "好看！", 0}, [3]any{"gift", "玫瑰", 100},
 			[3]any{"share", "", 0})
-		e.clock.Add(time.Hour)
+		e.Clock.Add(time.Hour)
 		o := e.buy(v1, "口红", 9900, 1)
 		next := e.newSession("下周专场")
-		if _, _, err := e.live.Reserve(e.ctx, v1, next); err != nil {
+		if _, _, err := e.live.Reserve(e.Ctx, v1, next); err != nil {
 			t.Fatal(err)
 		}
-		e.clock.Add(time.Hour)
+		e.Clock.Add(time.Hour)
 		s2 := e.startSession("第二场")
 		v2 := e.viewer(s2, "小美手机")
 		e.verify(v1, "13800001111")
@@ -60,7 +61,7 @@ func TestTimeline(t *testing.T) {
 		var all []crm.TimelineItem
 		cursor := ""
 		for range 20 {
-			page, err := e.svc.Timeline(e.ctx, e.host, c.ID, cursor, 2)
+			page, err := e.CRM.Timeline(e.Ctx, e.host, c.ID, cursor, 2)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,7 +105,7 @@ func TestTimeline(t *testing.T) {
 				t.Errorf("reservation item: %+v", it)
 			}
 		}
-		_, err := e.svc.Timeline(e.ctx, e.host, c.ID, "garbage", 2)
-		wantCode(t, err, siyu.EINVALID, "cursor")
+		_, err := e.CRM.Timeline(e.Ctx, e.host, c.ID, "garbage", 2)
+		crmtest.Code(t, err, siyu.EINVALID, "cursor")
 	})
 }

@@ -83,46 +83,18 @@ func (c *BroadcastBench) Run() error {
 }
 
 func (c *BroadcastBench) command() string {
-	dbs := make([]string, len(c.DB))
-	for i, d := range c.DB {
-		dbs[i] = "--db " + redactDSN(d)
-	}
 	return fmt.Sprintf("siyu bench broadcast --recipients %d %s --throttle %d --batch %d --per-post %d --parallel %d",
-		c.Recipients, strings.Join(dbs, " "), c.Throttle, c.Batch, c.PerPost, c.Parallel)
+		c.Recipients, dbFlags(c.DB), c.Throttle, c.Batch, c.PerPost, c.Parallel)
 }
 
 // runEngine opens a throw-away store on one engine and runs the broadcast on it.
 func (c *BroadcastBench) runEngine(ctx context.Context, engine string, out io.Writer) (BroadcastResult, error) {
 	say := func(s string) { fmt.Fprintln(out, s) }
-	var store *db.DB
-	var dsn string
-	var err error
-	switch {
-	case engine == "sqlite":
-		dir, err := os.MkdirTemp("", "siyu-bench-broadcast-")
-		if err != nil {
-			return BroadcastResult{}, err
-		}
-		defer os.RemoveAll(dir)
-		if store, err = db.Open(ctx, "", dir); err != nil {
-			return BroadcastResult{}, err
-		}
-	case strings.HasPrefix(engine, "postgres://") || strings.HasPrefix(engine, "postgresql://"):
-		var drop func()
-		if dsn, drop, err = benchSchema(engine); err != nil {
-			return BroadcastResult{}, err
-		}
-		defer drop()
-		if store, err = db.Open(ctx, dsn, ""); err != nil {
-			return BroadcastResult{}, err
-		}
-	default:
-		return BroadcastResult{}, fmt.Errorf("bench broadcast: --db %q is neither sqlite nor a postgres:// URL", engine)
-	}
-	defer store.Close()
-	if _, err := store.Migrate(ctx); err != nil {
+	store, dsn, done, err := throwawayStore(ctx, "broadcast", engine)
+	if err != nil {
 		return BroadcastResult{}, err
 	}
+	defer done()
 	res := BroadcastResult{Engine: string(store.Dialect())}
 	say(fmt.Sprintf("bench broadcast on %s: generating %d customers…", store.Dialect(), c.Recipients))
 	base, err := generateBroadcast(ctx, store, dsn, c.Recipients, time.Now())
@@ -275,23 +247,7 @@ times are the broadcast's own (started, recipients recorded, finished).
 
 // broadcastTable is the report: one column per engine.
 func broadcastTable(rs []BroadcastResult) string {
-	var w strings.Builder
-	w.WriteString("| |")
-	for _, r := range rs {
-		w.WriteString(" " + map[string]string{"sqlite": "SQLite", "postgres": "PostgreSQL"}[r.Engine] + " |")
-	}
-	w.WriteString(" goal |\n|---|")
-	for range rs {
-		w.WriteString("---|")
-	}
-	w.WriteString("---|\n")
-	row := func(name, goal string, cell func(r BroadcastResult) string) {
-		w.WriteString("| " + name + " |")
-		for _, r := range rs {
-			w.WriteString(" " + cell(r) + " |")
-		}
-		w.WriteString(" " + goal + " |\n")
-	}
+	w, row := engineTable(rs, func(r BroadcastResult) string { return r.Engine })
 	row("generate customers (bulk insert)", "", func(r BroadcastResult) string { return r.Generate.Round(time.Millisecond).String() })
 	row("segment index cold load + count", "", func(r BroadcastResult) string { return r.IndexLoad.Round(time.Millisecond).String() })
 	row("recipients recorded (rows with their own token)", "", func(r BroadcastResult) string {

@@ -11,8 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/notify"
 	"github.com/siyu-live/siyu/internal/webhook"
@@ -50,16 +48,9 @@ func generateBroadcast(ctx context.Context, store *db.DB, pgDSN string, n int, n
 	if err := store.GetContext(ctx, &first, `SELECT COALESCE(MAX(id), 0) + 1 FROM customers`); err != nil {
 		return b, err
 	}
-	var sink crmSink
-	if store.Dialect() == db.Postgres {
-		conn, err := pgx.Connect(ctx, pgDSN)
-		if err != nil {
-			return b, fmt.Errorf("bench broadcast: copy connection: %w", err)
-		}
-		_, _ = conn.Exec(ctx, `SET session_replication_role = replica`) // consistent rows; faster when allowed
-		sink = &pgSink{conn: conn}
-	} else {
-		sink = &sqliteSink{store: store}
+	sink, err := customerSink(ctx, store, pgDSN, "broadcast", nil)
+	if err != nil {
+		return b, err
 	}
 	const batch = 10000
 	var cust, links [][]any
@@ -78,20 +69,8 @@ func generateBroadcast(ctx context.Context, store *db.DB, pgDSN string, n int, n
 			cust, links = cust[:0], links[:0]
 		}
 	}
-	if err := sink.close(ctx); err != nil {
+	if err := settleBulk(ctx, store, sink, "broadcast"); err != nil {
 		return b, err
-	}
-	if store.Dialect() == db.Postgres {
-		if _, err := store.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('customers', 'id'), (SELECT MAX(id) FROM customers))`); err != nil {
-			return b, fmt.Errorf("bench broadcast: sequence: %w", err)
-		}
-		for _, table := range []string{"customers", "customer_tags", "tags"} {
-			if _, err := store.ExecContext(ctx, `VACUUM ANALYZE `+table); err != nil {
-				return b, fmt.Errorf("bench broadcast: vacuum: %w", err)
-			}
-		}
-	} else if _, err := store.ExecContext(ctx, `ANALYZE`); err != nil {
-		return b, fmt.Errorf("bench broadcast: analyze: %w", err)
 	}
 	b.took = time.Since(start)
 	return b, nil

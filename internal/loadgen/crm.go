@@ -10,11 +10,8 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
-
-	"github.com/siyu-live/siyu/internal/db"
 )
 
 // CRMBench is `siyu bench crm`: it generates a customer base (1,000,000 customers with
@@ -60,46 +57,18 @@ func (c *CRMBench) Run() error {
 }
 
 func (c *CRMBench) command() string {
-	dbs := make([]string, len(c.DB))
-	for i, d := range c.DB {
-		dbs[i] = "--db " + redactDSN(d)
-	}
 	return fmt.Sprintf("siyu bench crm --customers %d --tags-per %d --tags %d %s --runs %d --events %d",
-		c.Customers, c.TagsPer, c.Tags, strings.Join(dbs, " "), c.Runs, c.Events)
+		c.Customers, c.TagsPer, c.Tags, dbFlags(c.DB), c.Runs, c.Events)
 }
 
 // runEngine opens a throw-away store on one engine and runs every measurement on it.
 func (c *CRMBench) runEngine(ctx context.Context, engine string, out io.Writer) (CRMResult, error) {
 	say := func(s string) { fmt.Fprintln(out, s) }
-	var store *db.DB
-	var dsn string
-	var err error
-	switch {
-	case engine == "sqlite":
-		dir, err := os.MkdirTemp("", "siyu-bench-crm-")
-		if err != nil {
-			return CRMResult{}, err
-		}
-		defer os.RemoveAll(dir)
-		if store, err = db.Open(ctx, "", dir); err != nil {
-			return CRMResult{}, err
-		}
-	case strings.HasPrefix(engine, "postgres://") || strings.HasPrefix(engine, "postgresql://"):
-		var drop func()
-		if dsn, drop, err = benchSchema(engine); err != nil {
-			return CRMResult{}, err
-		}
-		defer drop()
-		if store, err = db.Open(ctx, dsn, ""); err != nil {
-			return CRMResult{}, err
-		}
-	default:
-		return CRMResult{}, fmt.Errorf("bench crm: --db %q is neither sqlite nor a postgres:// URL", engine)
-	}
-	defer store.Close()
-	if _, err := store.Migrate(ctx); err != nil {
+	store, dsn, done, err := throwawayStore(ctx, "crm", engine)
+	if err != nil {
 		return CRMResult{}, err
 	}
+	defer done()
 	say(fmt.Sprintf("bench crm on %s: generating %d customers with %d tags each…", store.Dialect(), c.Customers, c.TagsPer))
 	base, err := generateCRM(ctx, store, dsn, c.Customers, c.Tags, c.TagsPer, c.Seed, time.Now(), say)
 	if err != nil {

@@ -83,20 +83,9 @@ func generateCRM(ctx context.Context, store *db.DB, pgDSN string, n, ntags, perC
 	if err := store.GetContext(ctx, &first, `SELECT COALESCE(MAX(id), 0) + 1 FROM customers`); err != nil {
 		return b, err
 	}
-	var sink crmSink
-	if store.Dialect() == db.Postgres {
-		conn, err := pgx.Connect(ctx, pgDSN)
-		if err != nil {
-			return b, fmt.Errorf("bench crm: copy connection: %w", err)
-		}
-		// The rows are consistent by construction: skip the per-row foreign-key triggers
-		// on this connection (bulk-load practice; needs a superuser, as the test server is).
-		if _, err := conn.Exec(ctx, `SET session_replication_role = replica`); err != nil {
-			out("  (not a superuser: copying with foreign-key checks, slower)")
-		}
-		sink = &pgSink{conn: conn}
-	} else {
-		sink = &sqliteSink{store: store}
+	sink, err := customerSink(ctx, store, pgDSN, "crm", out)
+	if err != nil {
+		return b, err
 	}
 	rng := rand.New(rand.NewPCG(seed, 7))
 	zipf := rand.NewZipf(rand.New(rand.NewPCG(seed, 9)), 1.07, 2, uint64(ntags-1))
@@ -150,22 +139,8 @@ func generateCRM(ctx context.Context, store *db.DB, pgDSN string, n, ntags, perC
 			out(fmt.Sprintf("  generated %d customers (%s)", i+1, time.Since(start).Round(time.Second)))
 		}
 	}
-	if err := sink.close(ctx); err != nil {
+	if err := settleBulk(ctx, store, sink, "crm"); err != nil {
 		return b, err
-	}
-	if store.Dialect() == db.Postgres {
-		if _, err := store.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('customers', 'id'), (SELECT MAX(id) FROM customers))`); err != nil {
-			return b, fmt.Errorf("bench crm: sequence: %w", err)
-		}
-		// What autovacuum would have done by the time anyone counts: statistics, and the
-		// visibility map that lets the tag index be read without the table.
-		for _, table := range []string{"customers", "customer_tags", "tags"} {
-			if _, err := store.ExecContext(ctx, `VACUUM ANALYZE `+table); err != nil {
-				return b, fmt.Errorf("bench crm: vacuum: %w", err)
-			}
-		}
-	} else if _, err := store.ExecContext(ctx, `ANALYZE`); err != nil {
-		return b, fmt.Errorf("bench crm: analyze: %w", err)
 	}
 	b.took = time.Since(start)
 	return b, nil

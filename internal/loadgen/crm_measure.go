@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/siyu-live/siyu/internal/crm"
@@ -167,23 +166,7 @@ it (the count of the tag is checked before and after). In-process, no HTTP.
 
 // crmTable is the report: one column per engine.
 func crmTable(rs []CRMResult, c *CRMBench) string {
-	var w strings.Builder
-	w.WriteString("| |")
-	for _, r := range rs {
-		w.WriteString(" " + map[string]string{"sqlite": "SQLite", "postgres": "PostgreSQL"}[r.Engine] + " |")
-	}
-	w.WriteString(" goal |\n|---|")
-	for range rs {
-		w.WriteString("---|")
-	}
-	w.WriteString("---|\n")
-	row := func(name, goal string, cell func(r CRMResult) string) {
-		w.WriteString("| " + name + " |")
-		for _, r := range rs {
-			w.WriteString(" " + cell(r) + " |")
-		}
-		w.WriteString(" " + goal + " |\n")
-	}
+	w, row := engineTable(rs, func(r CRMResult) string { return r.Engine })
 	row("customers / customer_tags rows", "", func(r CRMResult) string { return fmt.Sprintf("%d / %d", r.Customers, r.TagRows) })
 	row("generate (bulk insert: multi-row INSERT on SQLite, COPY on PostgreSQL)", "", func(r CRMResult) string {
 		return r.Generate.Round(time.Second).String()

@@ -41,17 +41,8 @@ type EnvelopeInput struct {
 
 // check validates and normalises the input, naming the field at fault.
 func (in *EnvelopeInput) check() error {
-	if in.Total < 1 || in.Total > MaxEnvelopeTotal {
-		return siyu.Invalid("total", "total must be between 1 and %d fen, got %d", MaxEnvelopeTotal, in.Total)
-	}
-	if in.Count < 1 || in.Count > MaxEnvelopeShares {
-		return siyu.Invalid("count", "count must be between 1 and %d shares, got %d", MaxEnvelopeShares, in.Count)
-	}
-	if in.Total < in.Count {
-		return siyu.Invalid("total", "total (%d fen) must be at least count (%d): every share is at least 1 fen", in.Total, in.Count)
-	}
-	if in.Mode != ModeRandom && in.Mode != ModeFixed {
-		return siyu.Invalid("mode", `mode must be "random" or "fixed", got %q`, in.Mode)
+	if err := CheckShares(in.Total, in.Count, in.Mode, MaxEnvelopeTotal, MaxEnvelopeShares); err != nil {
+		return err
 	}
 	switch in.Condition {
 	case "":

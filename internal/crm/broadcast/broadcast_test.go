@@ -23,10 +23,10 @@ func TestCreateRefusesWhatCannotBeSent(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		tomorrow := e.clock.Now().Add(32 * time.Hour)
-		sess := e.session(e.owner, "明晚新品直播", tomorrow)
-		vip := e.segment(e.owner, "VIP", "tag:vip")
-		other := e.signup("Other")
+		tomorrow := e.Clock.Now().Add(32 * time.Hour)
+		sess := e.session(e.Owner, "明晚新品直播", tomorrow)
+		vip := e.segment(e.Owner, "VIP", "tag:vip")
+		other := e.Signup("Other")
 		otherSess := e.session(other, "别家直播", tomorrow)
 		otherSeg := e.segment(other, "别家", "tag:vip")
 		ok := broadcast.Input{Name: "明晚预告", SessionID: sess.ID, Audiences: []broadcast.Audience{seg(vip, "{name}，{live_time} 见：{live_link}")}}
@@ -54,15 +54,15 @@ func TestCreateRefusesWhatCannotBeSent(t *testing.T) {
 			in := ok
 			in.Audiences = append([]broadcast.Audience(nil), ok.Audiences...)
 			c.edit(&in)
-			_, err := e.svc.Create(e.ctx, e.agent, in)
+			_, err := e.svc.Create(e.Ctx, e.agent, in)
 			if siyu.ErrorCode(err) != siyu.EINVALID || siyu.ErrorField(err) != c.field {
 				t.Errorf("%s: got %v (field %q), want invalid on %q", c.name, err, siyu.ErrorField(err), c.field)
 			}
 		}
-		if _, err := e.svc.Create(e.ctx, e.host, ok); siyu.ErrorCode(err) != siyu.EFORBIDDEN {
+		if _, err := e.svc.Create(e.Ctx, e.host, ok); siyu.ErrorCode(err) != siyu.EFORBIDDEN {
 			t.Fatalf("a host created a broadcast: %v", err)
 		}
-		b, err := e.svc.Create(e.ctx, e.agent, ok)
+		b, err := e.svc.Create(e.Ctx, e.agent, ok)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,27 +70,27 @@ func TestCreateRefusesWhatCannotBeSent(t *testing.T) {
 			b.Audiences[0].Name != "VIP" || b.SessionTitle != "明晚新品直播" {
 			t.Fatalf("created %+v", b)
 		}
-		if _, err := e.svc.Get(e.ctx, other, b.ID); siyu.ErrorCode(err) != siyu.ENOTFOUND {
+		if _, err := e.svc.Get(e.Ctx, other, b.ID); siyu.ErrorCode(err) != siyu.ENOTFOUND {
 			t.Fatalf("another brand read the broadcast: %v", err)
 		}
-		if _, err := e.svc.Update(e.ctx, other, b.ID, broadcast.Patch{}); siyu.ErrorCode(err) != siyu.ENOTFOUND {
+		if _, err := e.svc.Update(e.Ctx, other, b.ID, broadcast.Patch{}); siyu.ErrorCode(err) != siyu.ENOTFOUND {
 			t.Fatalf("another brand changed the broadcast: %v", err)
 		}
 		name := "改个名"
-		if b, err = e.svc.Update(e.ctx, e.agent, b.ID, broadcast.Patch{Name: &name}); err != nil || b.Name != name {
+		if b, err = e.svc.Update(e.Ctx, e.agent, b.ID, broadcast.Patch{Name: &name}); err != nil || b.Name != name {
 			t.Fatalf("update: %+v %v", b, err)
 		}
 		// An ended live cannot be promoted any more.
-		ended := e.session(e.owner, "昨晚", time.Time{})
-		if _, err := e.live.Start(e.ctx, e.owner, ended.ID); err != nil {
+		ended := e.session(e.Owner, "昨晚", time.Time{})
+		if _, err := e.live.Start(e.Ctx, e.Owner, ended.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.live.End(e.ctx, e.owner, ended.ID); err != nil {
+		if _, err := e.live.End(e.Ctx, e.Owner, ended.ID); err != nil {
 			t.Fatal(err)
 		}
 		in := ok
 		in.SessionID = ended.ID
-		if _, err := e.svc.Create(e.ctx, e.agent, in); siyu.ErrorField(err) != "session_id" {
+		if _, err := e.svc.Create(e.Ctx, e.agent, in); siyu.ErrorField(err) != "session_id" {
 			t.Fatalf("an ended live was accepted: %v", err)
 		}
 	})
@@ -105,22 +105,22 @@ func TestSendInAppOncePerCustomerAndFunnel(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		old := e.session(e.owner, "上周直播", time.Time{})
+		old := e.session(e.Owner, "上周直播", time.Time{})
 		tomorrow := time.Date(2030, 3, 7, 12, 0, 0, 0, time.UTC) // Thursday 20:00 in Shanghai
-		next := e.session(e.owner, "春季新品发布", tomorrow)
-		vA, cA := e.viewerCustomer(e.owner, old.ID, "小美", "vip", "active")
-		vB, cB := e.viewerCustomer(e.owner, old.ID, "阿强", "active")
-		cC := e.customer(e.owner, "只有手机", "13800138000", "vip")
-		vip := e.segment(e.owner, "VIP", "tag:vip")
-		active := e.segment(e.owner, "活跃", "tag:active")
+		next := e.session(e.Owner, "春季新品发布", tomorrow)
+		vA, cA := e.viewerCustomer(e.Owner, old.ID, "小美", "vip", "active")
+		vB, cB := e.viewerCustomer(e.Owner, old.ID, "阿强", "active")
+		cC := e.customer(e.Owner, "只有手机", "13800138000", "vip")
+		vip := e.segment(e.Owner, "VIP", "tag:vip")
+		active := e.segment(e.Owner, "活跃", "tag:active")
 
-		b, err := e.svc.Create(e.ctx, e.agent, broadcast.Input{Name: "明晚预告", SessionID: next.ID, Coupon: "满199减30",
+		b, err := e.svc.Create(e.Ctx, e.agent, broadcast.Input{Name: "明晚预告", SessionID: next.ID, Coupon: "满199减30",
 			Audiences: []broadcast.Audience{seg(vip, "VIP {name}：{live_title} {live_time}，{coupon}，{live_link}"),
 				seg(active, "{name} 明晚见 {live_link}")}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		pv, err := e.svc.PreviewSaved(e.ctx, e.agent, b.ID)
+		pv, err := e.svc.PreviewSaved(e.Ctx, e.agent, b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,7 +128,7 @@ func TestSendInAppOncePerCustomerAndFunnel(t *testing.T) {
 			!strings.Contains(pv.Audiences[0].Sample, "春季新品发布 3月7日 周四 20:00，满199减30") {
 			t.Fatalf("preview %+v", pv)
 		}
-		if b, err = e.svc.SendNow(e.ctx, e.agent, b.ID); err != nil || b.Status != broadcast.StatusSending || b.Entry == nil {
+		if b, err = e.svc.SendNow(e.Ctx, e.agent, b.ID); err != nil || b.Status != broadcast.StatusSending || b.Entry == nil {
 			t.Fatalf("send now: %+v %v", b, err)
 		}
 		e.run()
@@ -142,37 +142,37 @@ func TestSendInAppOncePerCustomerAndFunnel(t *testing.T) {
 			rs[cC].Status != broadcast.RecipientUnreachable || !strings.Contains(rs[cC].Reason, "no viewer account") {
 			t.Fatalf("recipients %+v", rs)
 		}
-		inbox, _, _ := notify.Inbox(e.ctx, store, e.owner.TenantID, vA, 0, 10)
+		inbox, _, _ := notify.Inbox(e.Ctx, store, e.Owner.TenantID, vA, 0, 10)
 		if len(inbox) != 1 || !strings.HasPrefix(inbox[0].Body, "VIP 小美：春季新品发布 3月7日 周四 20:00，满199减30，"+publicURL+"/r/") ||
 			inbox[0].Title != "春季新品发布" || !strings.HasPrefix(inbox[0].Link, publicURL+"/r/") {
 			t.Fatalf("A's inbox %+v", inbox)
 		}
-		inboxB, _, _ := notify.Inbox(e.ctx, store, e.owner.TenantID, vB, 0, 10)
+		inboxB, _, _ := notify.Inbox(e.Ctx, store, e.Owner.TenantID, vB, 0, 10)
 		if len(inboxB) != 1 || !strings.HasPrefix(inboxB[0].Body, "阿强 明晚见 ") {
 			t.Fatalf("B's inbox %+v", inboxB)
 		}
 
 		// B reads the message: opened.
-		if _, err := notify.MarkRead(e.ctx, store, e.owner.TenantID, vB, inboxB[0].ID, e.clock.Now()); err != nil {
+		if _, err := notify.MarkRead(e.Ctx, store, e.Owner.TenantID, vB, inboxB[0].ID, e.Clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 		// A opens the link on a new device: clicked, and a viewer of tomorrow's live is
 		// made through the broadcast's entry link.
 		tok := strings.TrimPrefix(inbox[0].Link, publicURL+"/r/")
-		land, err := e.svc.Click(e.ctx, tok)
+		land, err := e.svc.Click(e.Ctx, tok)
 		if err != nil || land.SessionID != next.ID || land.RoomURL != "/live/"+b.Entry.Code {
 			t.Fatalf("click: %+v %v", land, err)
 		}
-		joined, err := e.svc.Join(e.ctx, tok, broadcast.JoinInput{})
+		joined, err := e.svc.Join(e.Ctx, tok, broadcast.JoinInput{})
 		if err != nil || joined.Token == "" || joined.Nickname != "小美" {
 			t.Fatalf("join: %+v %v", joined, err)
 		}
-		v, err := e.live.AuthenticateViewer(e.ctx, joined.Token)
+		v, err := e.live.AuthenticateViewer(e.Ctx, joined.Token)
 		if err != nil || v.SessionID != next.ID || v.Channel != broadcast.EntryChannel || v.EntryLinkID != b.Entry.ID {
 			t.Fatalf("the new viewer %+v %v is not attributed to the broadcast's entry link", v, err)
 		}
 		// The same device again: its viewer is linked, none is made.
-		again, err := e.svc.Join(e.ctx, tok, broadcast.JoinInput{ViewerToken: joined.Token})
+		again, err := e.svc.Join(e.Ctx, tok, broadcast.JoinInput{ViewerToken: joined.Token})
 		if err != nil || again.ViewerID != joined.ViewerID || again.Token != "" {
 			t.Fatalf("join again: %+v %v", again, err)
 		}
@@ -180,9 +180,9 @@ func TestSendInAppOncePerCustomerAndFunnel(t *testing.T) {
 			t.Fatalf("before the room: %+v", got)
 		}
 		// The room records the viewer's presence: A came.
-		at := e.clock.Now().Add(time.Minute).UnixMilli()
-		if _, err := store.ExecContext(e.ctx, `INSERT INTO room_presence (tenant_id, session_id, viewer_id, entry_link_id, first_joined_at, last_seen_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, e.owner.TenantID, next.ID, joined.ViewerID, b.Entry.ID, at, at); err != nil {
+		at := e.Clock.Now().Add(time.Minute).UnixMilli()
+		if _, err := store.ExecContext(e.Ctx, `INSERT INTO room_presence (tenant_id, session_id, viewer_id, entry_link_id, first_joined_at, last_seen_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, e.Owner.TenantID, next.ID, joined.ViewerID, b.Entry.ID, at, at); err != nil {
 			t.Fatal(err)
 		}
 		b = e.get(b.ID)
@@ -193,23 +193,23 @@ func TestSendInAppOncePerCustomerAndFunnel(t *testing.T) {
 		if rs[cA].Stage != broadcast.StageCame || rs[cA].CameAt.IsZero() || rs[cB].Stage != broadcast.StageOpened {
 			t.Fatalf("stages: A %+v B %+v", rs[cA], rs[cB])
 		}
-		came, err := e.svc.Recipients(e.ctx, e.owner, b.ID, broadcast.StageCame, "", 10)
+		came, err := e.svc.Recipients(e.Ctx, e.Owner, b.ID, broadcast.StageCame, "", 10)
 		if err != nil || len(came.Items) != 1 || came.Items[0].CustomerID != cA {
 			t.Fatalf("came filter: %+v %v", came, err)
 		}
-		if _, err := e.svc.Recipients(e.ctx, e.owner, b.ID, "bogus", "", 10); siyu.ErrorField(err) != "status" {
+		if _, err := e.svc.Recipients(e.Ctx, e.Owner, b.ID, "bogus", "", 10); siyu.ErrorField(err) != "status" {
 			t.Fatalf("bad filter: %v", err)
 		}
 		// Sent is final.
-		if _, err := e.svc.SendNow(e.ctx, e.agent, b.ID); siyu.ErrorCode(err) != siyu.ECONFLICT {
+		if _, err := e.svc.SendNow(e.Ctx, e.agent, b.ID); siyu.ErrorCode(err) != siyu.ECONFLICT {
 			t.Fatalf("sent twice: %v", err)
 		}
 		// The poster of A's link: their own QR code, and it counts as opened.
-		png, err := e.svc.PosterPNG(e.ctx, tok)
+		png, err := e.svc.PosterPNG(e.Ctx, tok)
 		if err != nil || !strings.Contains(string(png), tok) {
 			t.Fatalf("poster: %q %v", png, err)
 		}
-		if _, err := e.svc.Click(e.ctx, "not-a-token"); siyu.ErrorCode(err) != siyu.ENOTFOUND {
+		if _, err := e.svc.Click(e.Ctx, "not-a-token"); siyu.ErrorCode(err) != siyu.ENOTFOUND {
 			t.Fatalf("a bad token: %v", err)
 		}
 	})
@@ -221,52 +221,52 @@ func TestScheduleRescheduleCancel(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		old := e.session(e.owner, "上周", time.Time{})
-		next := e.session(e.owner, "周五直播", e.clock.Now().Add(56*time.Hour))
-		e.viewerCustomer(e.owner, old.ID, "甲", "vip")
-		vip := e.segment(e.owner, "VIP", "tag:vip")
+		old := e.session(e.Owner, "上周", time.Time{})
+		next := e.session(e.Owner, "周五直播", e.Clock.Now().Add(56*time.Hour))
+		e.viewerCustomer(e.Owner, old.ID, "甲", "vip")
+		vip := e.segment(e.Owner, "VIP", "tag:vip")
 		in := broadcast.Input{Name: "预告", SessionID: next.ID, Audiences: []broadcast.Audience{seg(vip, "{name} 见")}}
-		b, _ := e.svc.Create(e.ctx, e.agent, in)
-		if _, err := e.svc.Schedule(e.ctx, e.agent, b.ID, broadcast.ScheduleInput{At: e.clock.Now().Add(-time.Minute)}); siyu.ErrorField(err) != "at" {
+		b, _ := e.svc.Create(e.Ctx, e.agent, in)
+		if _, err := e.svc.Schedule(e.Ctx, e.agent, b.ID, broadcast.ScheduleInput{At: e.Clock.Now().Add(-time.Minute)}); siyu.ErrorField(err) != "at" {
 			t.Fatalf("a time in the past: %v", err)
 		}
-		b, err := e.svc.Schedule(e.ctx, e.agent, b.ID, broadcast.ScheduleInput{At: e.clock.Now().Add(time.Hour)})
+		b, err := e.svc.Schedule(e.Ctx, e.agent, b.ID, broadcast.ScheduleInput{At: e.Clock.Now().Add(time.Hour)})
 		if err != nil || b.Status != broadcast.StatusScheduled {
 			t.Fatalf("schedule: %+v %v", b, err)
 		}
-		if b, err = e.svc.Schedule(e.ctx, e.agent, b.ID, broadcast.ScheduleInput{At: e.clock.Now().Add(3 * time.Hour)}); err != nil {
+		if b, err = e.svc.Schedule(e.Ctx, e.agent, b.ID, broadcast.ScheduleInput{At: e.Clock.Now().Add(3 * time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
-		e.clock.Add(2 * time.Hour)
+		e.Clock.Add(2 * time.Hour)
 		e.run()
 		if got := e.get(b.ID); got.Status != broadcast.StatusScheduled || got.Counts.Recipients != 0 {
 			t.Fatalf("sent at the replaced time: %+v", got)
 		}
-		e.clock.Add(2 * time.Hour)
+		e.Clock.Add(2 * time.Hour)
 		e.run()
 		if got := e.get(b.ID); got.Status != broadcast.StatusSent || got.Counts.Delivered != 1 {
 			t.Fatalf("not sent when due: %+v", got)
 		}
 
-		c, _ := e.svc.Create(e.ctx, e.agent, in)
-		if _, err := e.svc.Schedule(e.ctx, e.agent, c.ID, broadcast.ScheduleInput{At: e.clock.Now().Add(time.Hour)}); err != nil {
+		c, _ := e.svc.Create(e.Ctx, e.agent, in)
+		if _, err := e.svc.Schedule(e.Ctx, e.agent, c.ID, broadcast.ScheduleInput{At: e.Clock.Now().Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
-		if c, err = e.svc.Cancel(e.ctx, e.agent, c.ID); err != nil || c.Status != broadcast.StatusCancelled {
+		if c, err = e.svc.Cancel(e.Ctx, e.agent, c.ID); err != nil || c.Status != broadcast.StatusCancelled {
 			t.Fatalf("cancel: %+v %v", c, err)
 		}
-		e.clock.Add(2 * time.Hour)
+		e.Clock.Add(2 * time.Hour)
 		e.run()
 		if got := e.get(c.ID); got.Status != broadcast.StatusCancelled || got.Counts.Recipients != 0 {
 			t.Fatalf("a cancelled broadcast sent: %+v", got)
 		}
-		if _, err := e.svc.Cancel(e.ctx, e.agent, c.ID); siyu.ErrorCode(err) != siyu.ECONFLICT {
+		if _, err := e.svc.Cancel(e.Ctx, e.agent, c.ID); siyu.ErrorCode(err) != siyu.ECONFLICT {
 			t.Fatalf("cancelled twice: %v", err)
 		}
-		if err := e.svc.Delete(e.ctx, e.agent, c.ID); err != nil {
+		if err := e.svc.Delete(e.Ctx, e.agent, c.ID); err != nil {
 			t.Fatalf("delete a cancelled broadcast: %v", err)
 		}
-		if err := e.svc.Delete(e.ctx, e.agent, b.ID); siyu.ErrorCode(err) != siyu.ECONFLICT {
+		if err := e.svc.Delete(e.Ctx, e.agent, b.ID); siyu.ErrorCode(err) != siyu.ECONFLICT {
 			t.Fatalf("deleted a sent broadcast: %v", err)
 		}
 	})
@@ -278,21 +278,21 @@ func TestEndedSessionFailsTheSend(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		old := e.session(e.owner, "上周", time.Time{})
-		next := e.session(e.owner, "今晚", time.Time{})
-		e.viewerCustomer(e.owner, old.ID, "甲", "vip")
-		vip := e.segment(e.owner, "VIP", "tag:vip")
-		b, _ := e.svc.Create(e.ctx, e.agent, broadcast.Input{Name: "预告", SessionID: next.ID, Audiences: []broadcast.Audience{seg(vip, "见")}})
-		if _, err := e.svc.Schedule(e.ctx, e.agent, b.ID, broadcast.ScheduleInput{At: e.clock.Now().Add(time.Hour)}); err != nil {
+		old := e.session(e.Owner, "上周", time.Time{})
+		next := e.session(e.Owner, "今晚", time.Time{})
+		e.viewerCustomer(e.Owner, old.ID, "甲", "vip")
+		vip := e.segment(e.Owner, "VIP", "tag:vip")
+		b, _ := e.svc.Create(e.Ctx, e.agent, broadcast.Input{Name: "预告", SessionID: next.ID, Audiences: []broadcast.Audience{seg(vip, "见")}})
+		if _, err := e.svc.Schedule(e.Ctx, e.agent, b.ID, broadcast.ScheduleInput{At: e.Clock.Now().Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.live.Start(e.ctx, e.owner, next.ID); err != nil {
+		if _, err := e.live.Start(e.Ctx, e.Owner, next.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.live.End(e.ctx, e.owner, next.ID); err != nil {
+		if _, err := e.live.End(e.Ctx, e.Owner, next.ID); err != nil {
 			t.Fatal(err)
 		}
-		e.clock.Add(2 * time.Hour)
+		e.Clock.Add(2 * time.Hour)
 		e.run()
 		got := e.get(b.ID)
 		if got.Status != broadcast.StatusFailed || !strings.Contains(got.LastError, "ended") || got.Counts.Recipients != 0 {

@@ -8,22 +8,20 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/siyu-live/siyu/internal/crm"
 	"github.com/siyu-live/siyu/internal/crm/broadcast"
+	"github.com/siyu-live/siyu/internal/crm/crmtest"
 	"github.com/siyu-live/siyu/internal/crm/poster"
 	"github.com/siyu-live/siyu/internal/crm/segment"
 	"github.com/siyu-live/siyu/internal/db"
-	"github.com/siyu-live/siyu/internal/jobs"
 	"github.com/siyu-live/siyu/internal/live"
 	"github.com/siyu-live/siyu/internal/notify"
 	"github.com/siyu-live/siyu/internal/org"
 	"github.com/siyu-live/siyu/internal/room"
-	"github.com/siyu-live/siyu/internal/testkit"
 	"github.com/siyu-live/siyu/internal/webhook"
 )
 
@@ -32,24 +30,14 @@ const publicURL = "http://siyu.test"
 // env is one brand with an owner, an agent (customers.manage) and a host (no
 // customers.manage), and the services a broadcast needs, wired as the server does.
 type env struct {
-	t       *testing.T
-	ctx     context.Context
-	store   *db.DB
-	clock   *testkit.Clock
-	org     *org.Service
-	queue   *jobs.Queue
+	*crmtest.Env
 	live    *live.Service
-	crm     *crm.Service
-	seg     *segment.Service
 	hooks   *webhook.Service
 	svc     *broadcast.Service
 	posters *fakePosters
-	owner   org.Principal
 	agent   org.Principal
 	host    org.Principal
 }
-
-var cheap = org.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
 
 // fakePosters records what was asked of the poster renderer.
 type fakePosters struct {
@@ -66,61 +54,38 @@ func (f *fakePosters) PNG(in poster.Input) ([]byte, error) {
 
 func newEnv(t *testing.T, store *db.DB, tune ...func(*broadcast.Options)) *env {
 	t.Helper()
-	e := &env{t: t, ctx: context.Background(), store: store, posters: &fakePosters{},
-		clock: testkit.NewClock(time.Date(2030, 3, 6, 4, 0, 0, 0, time.UTC))} // Wednesday noon in Shanghai
-	e.org = org.NewService(store, org.Options{Now: e.clock.Now, Password: cheap})
-	e.queue = jobs.New(store, e.clock.Now, nil)
+	e := &env{Env: crmtest.New(t, store), posters: &fakePosters{}}
+	e.Clock.Set(time.Date(2030, 3, 6, 4, 0, 0, 0, time.UTC)) // Wednesday noon in Shanghai
+	e.NewQueue()
 	client := webhook.NewClient(true)
-	e.hooks = webhook.NewService(store, e.queue, client, e.clock.Now)
-	e.live = live.NewService(store, live.Options{Now: e.clock.Now, Org: e.org, Queue: e.queue, PublicURL: publicURL})
-	e.crm = crm.NewService(store, crm.Options{Now: e.clock.Now, Queue: e.queue})
-	e.seg = segment.NewService(store, segment.Options{Now: e.clock.Now, PageSize: 100})
-	e.crm.AddObserver(e.seg)
-	opt := broadcast.Options{Now: e.clock.Now, Queue: e.queue, Live: e.live, Org: e.org, Segments: e.seg,
+	e.hooks = webhook.NewService(store, e.Queue, client, e.Clock.Now)
+	e.live = live.NewService(store, live.Options{Now: e.Clock.Now, Org: e.Org, Queue: e.Queue, PublicURL: publicURL})
+	e.NewCRM(crm.Options{Queue: e.Queue})
+	e.NewSegments(segment.Options{PageSize: 100})
+	opt := broadcast.Options{Now: e.Clock.Now, Queue: e.Queue, Live: e.live, Org: e.Org, Segments: e.Segments,
 		HTTPClient: client, PublicURL: publicURL, Posters: e.posters, Covers: noCover}
 	for _, f := range tune {
 		f(&opt)
 	}
 	e.svc = broadcast.NewService(store, opt)
-	e.owner = e.signup("Brand")
-	e.agent = e.staff("agent", org.RoleAgent)
-	e.host = e.staff("host", org.RoleHost)
+	e.Owner = e.Signup("Brand")
+	e.agent = e.Staff("agent", org.RoleAgent)
+	e.host = e.Staff("host", org.RoleHost)
 	return e
 }
 
 func noCover(context.Context, string) image.Image { return nil }
 
-func (e *env) signup(name string) org.Principal {
-	e.t.Helper()
-	res, err := e.org.Signup(e.ctx, org.SignupInput{Name: name, OwnerEmail: strings.ToLower(name) +
-		time.Now().Format("150405.000000000") + "@x.io", OwnerPassword: "password-123"})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	u := res.User
-	return org.Principal{TenantID: u.TenantID, UserID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role}
-}
-
-func (e *env) staff(name string, role org.Role) org.Principal {
-	e.t.Helper()
-	u, err := e.org.CreateStaff(e.ctx, e.owner, org.StaffInput{Email: name + time.Now().Format("150405.000000000") + "@x.io",
-		Name: name, Role: role, Password: "password-123"})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return org.Principal{TenantID: u.TenantID, UserID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role}
-}
-
 // session creates a live of p's tenant scheduled at at (zero: unscheduled).
 func (e *env) session(p org.Principal, title string, at time.Time) live.Session {
-	e.t.Helper()
+	e.T.Helper()
 	in := live.CreateInput{Title: title}
 	if !at.IsZero() {
 		in.ScheduledAt = at.Format(time.RFC3339)
 	}
-	s, err := e.live.Create(e.ctx, p, in)
+	s, err := e.live.Create(e.Ctx, p, in)
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return s
 }
@@ -128,24 +93,24 @@ func (e *env) session(p org.Principal, title string, at time.Time) live.Session 
 // viewerCustomer makes a viewer of an earlier session and lets the CRM see them join,
 // so a customer with a viewer identity exists; it returns the viewer and customer ids.
 func (e *env) viewerCustomer(p org.Principal, sessionID int64, nick string, tags ...string) (int64, int64) {
-	e.t.Helper()
-	v, err := e.live.CreateViewer(e.ctx, sessionID, live.ViewerInput{Nickname: nick})
+	e.T.Helper()
+	v, err := e.live.CreateViewer(e.Ctx, sessionID, live.ViewerInput{Nickname: nick})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
-	e.crm.OnActivity(room.Activity{TenantID: p.TenantID, SessionID: sessionID,
-		Viewers: []room.ViewerActivity{{ViewerID: v.ID, Joins: 1, FirstJoin: true, LastSeen: e.clock.Now().UnixMilli()}}})
-	if err := e.crm.Flush(e.ctx); err != nil {
-		e.t.Fatal(err)
+	e.CRM.OnActivity(room.Activity{TenantID: p.TenantID, SessionID: sessionID,
+		Viewers: []room.ViewerActivity{{ViewerID: v.ID, Joins: 1, FirstJoin: true, LastSeen: e.Clock.Now().UnixMilli()}}})
+	if err := e.CRM.Flush(e.Ctx); err != nil {
+		e.T.Fatal(err)
 	}
 	var cid int64
-	if err := e.store.GetContext(e.ctx, &cid, `SELECT customer_id FROM customer_identities WHERE tenant_id = ? AND kind = 'viewer' AND value = ?`,
+	if err := e.Store.GetContext(e.Ctx, &cid, `SELECT customer_id FROM customer_identities WHERE tenant_id = ? AND kind = 'viewer' AND value = ?`,
 		p.TenantID, strconv.FormatInt(v.ID, 10)); err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	if len(tags) > 0 {
-		if _, err := e.crm.AddTags(e.ctx, p, cid, crm.TagsInput{Tags: tags}); err != nil {
-			e.t.Fatal(err)
+		if _, err := e.CRM.AddTags(e.Ctx, p, cid, crm.TagsInput{Tags: tags}); err != nil {
+			e.T.Fatal(err)
 		}
 	}
 	return v.ID, cid
@@ -153,46 +118,42 @@ func (e *env) viewerCustomer(p org.Principal, sessionID int64, nick string, tags
 
 // customer creates a customer through the CRM (phone optional) with tags.
 func (e *env) customer(p org.Principal, name, phone string, tags ...string) int64 {
-	e.t.Helper()
-	c, err := e.crm.Create(e.ctx, p, crm.CustomerInput{Name: name, Phone: phone, Tags: tags})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return c.ID
+	e.T.Helper()
+	return e.Customer(p, crm.CustomerInput{Name: name, Phone: phone, Tags: tags}).ID
 }
 
 func (e *env) segment(p org.Principal, name, rule string) int64 {
-	e.t.Helper()
-	s, err := e.seg.Create(e.ctx, p, segment.Input{Name: name, Rule: rule})
+	e.T.Helper()
+	s, err := e.Segments.Create(e.Ctx, p, segment.Input{Name: name, Rule: rule})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return s.ID
 }
 
 // run runs every due job (the send and its hand-overs) to the end.
 func (e *env) run() {
-	e.t.Helper()
-	if _, err := e.queue.RunDue(e.ctx); err != nil {
-		e.t.Fatal(err)
+	e.T.Helper()
+	if _, err := e.Queue.RunDue(e.Ctx); err != nil {
+		e.T.Fatal(err)
 	}
 }
 
 func (e *env) get(id int64) broadcast.Broadcast {
-	e.t.Helper()
-	b, err := e.svc.Get(e.ctx, e.owner, id)
+	e.T.Helper()
+	b, err := e.svc.Get(e.Ctx, e.Owner, id)
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return b
 }
 
 // recipients returns every recipient of a broadcast by customer id.
 func (e *env) recipients(id int64) map[int64]broadcast.Recipient {
-	e.t.Helper()
-	page, err := e.svc.Recipients(e.ctx, e.owner, id, "", "", 200)
+	e.T.Helper()
+	page, err := e.svc.Recipients(e.Ctx, e.Owner, id, "", "", 200)
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	out := map[int64]broadcast.Recipient{}
 	for _, r := range page.Items {
@@ -203,10 +164,10 @@ func (e *env) recipients(id int64) map[int64]broadcast.Recipient {
 
 // token reads a recipient's link token (the API never shows it; the message carries it).
 func (e *env) token(recipientID int64) string {
-	e.t.Helper()
+	e.T.Helper()
 	var tok string
-	if err := e.store.GetContext(e.ctx, &tok, `SELECT token FROM broadcast_recipients WHERE id = ?`, recipientID); err != nil {
-		e.t.Fatal(err)
+	if err := e.Store.GetContext(e.Ctx, &tok, `SELECT token FROM broadcast_recipients WHERE id = ?`, recipientID); err != nil {
+		e.T.Fatal(err)
 	}
 	return tok
 }
@@ -226,13 +187,13 @@ type receiver struct {
 }
 
 func (e *env) receiver(p org.Principal) *receiver {
-	e.t.Helper()
-	rc := &receiver{t: e.t, byKey: map[string]notify.WebhookMessage{}}
+	e.T.Helper()
+	rc := &receiver{t: e.T, byKey: map[string]notify.WebhookMessage{}}
 	rc.srv = httptest.NewServer(http.HandlerFunc(rc.serve))
-	e.t.Cleanup(rc.srv.Close)
-	ep, err := e.hooks.CreateEndpoint(e.ctx, p.TenantID, webhook.EndpointInput{URL: rc.srv.URL + "/hook", Events: []string{broadcast.EventMessage}})
+	e.T.Cleanup(rc.srv.Close)
+	ep, err := e.hooks.CreateEndpoint(e.Ctx, p.TenantID, webhook.EndpointInput{URL: rc.srv.URL + "/hook", Events: []string{broadcast.EventMessage}})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	rc.secret = ep.Secret
 	return rc

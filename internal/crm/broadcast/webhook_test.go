@@ -42,27 +42,27 @@ func TestWebhookEveryoneOnceThroughFailuresAndCrashes(t *testing.T) {
 			o.Batch, o.WebhookBatch, o.WebhookParallel = 10, 4, 2
 			o.Slice = time.Nanosecond // every run sends one round, then hands over
 		})
-		comm.tenantID = e.owner.TenantID
-		rc := e.receiver(e.owner)
-		next := e.session(e.owner, "周五直播", e.clock.Now().Add(56*time.Hour))
+		comm.tenantID = e.Owner.TenantID
+		rc := e.receiver(e.Owner)
+		next := e.session(e.Owner, "周五直播", e.Clock.Now().Add(56*time.Hour))
 		var ids []int64
 		for i := range 60 {
 			tags := []string{"vip"}
 			if i%2 == 0 {
 				tags = nil
 			}
-			ids = append(ids, e.customer(e.owner, fmt.Sprintf("客户%02d", i), fmt.Sprintf("139%08d", i), tags...))
+			ids = append(ids, e.customer(e.Owner, fmt.Sprintf("客户%02d", i), fmt.Sprintf("139%08d", i), tags...))
 		}
-		nophone := e.customer(e.owner, "没手机", "", "vip")
+		nophone := e.customer(e.Owner, "没手机", "", "vip")
 		comm.members[7] = append(append([]int64{}, ids...), nophone) // everyone; half are also VIP
-		vip := e.segment(e.owner, "VIP", "tag:vip")
-		b, err := e.svc.Create(e.ctx, e.agent, broadcast.Input{Name: "群发", SessionID: next.ID, Channels: []string{"webhook"},
+		vip := e.segment(e.Owner, "VIP", "tag:vip")
+		b, err := e.svc.Create(e.Ctx, e.agent, broadcast.Input{Name: "群发", SessionID: next.ID, Channels: []string{"webhook"},
 			Audiences: []broadcast.Audience{seg(vip, "VIP {name} {live_link}"),
 				{Kind: broadcast.AudienceCommunity, ID: 7, Text: "群友 {name} {live_link}"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		pv, err := e.svc.PreviewSaved(e.ctx, e.agent, b.ID)
+		pv, err := e.svc.PreviewSaved(e.Ctx, e.agent, b.ID)
 		if err != nil || pv.Recipients != 61 || pv.Audiences[0].Recipients != 31 || pv.Audiences[1].Recipients != 30 {
 			t.Fatalf("preview %+v %v", pv, err)
 		}
@@ -70,12 +70,12 @@ func TestWebhookEveryoneOnceThroughFailuresAndCrashes(t *testing.T) {
 		rc.mu.Lock()
 		rc.fail = 3
 		rc.mu.Unlock()
-		if _, err := e.svc.SendNow(e.ctx, e.agent, b.ID); err != nil {
+		if _, err := e.svc.SendNow(e.Ctx, e.agent, b.ID); err != nil {
 			t.Fatal(err)
 		}
 		for range 40 {
 			e.run()
-			e.clock.Add(time.Minute) // past the retry delay of a failed run
+			e.Clock.Add(time.Minute) // past the retry delay of a failed run
 		}
 		got := e.get(b.ID)
 		want := broadcast.Counts{Recipients: 61, Delivered: 60, Unreachable: 1}
@@ -107,16 +107,16 @@ func TestWebhookEveryoneOnceThroughFailuresAndCrashes(t *testing.T) {
 		// A crash after POSTing and before recording: five recipients are pending again
 		// (and the expansion never finished). The resumed send records nobody twice and
 		// hands exactly those five over again, under the same dedupe keys.
-		if _, err := store.ExecContext(e.ctx, `UPDATE broadcast_recipients SET status = 'pending' WHERE broadcast_id = ? AND id IN
+		if _, err := store.ExecContext(e.Ctx, `UPDATE broadcast_recipients SET status = 'pending' WHERE broadcast_id = ? AND id IN
 			(SELECT id FROM broadcast_recipients WHERE broadcast_id = ? AND status = 'delivered' ORDER BY id LIMIT 5)`, b.ID, b.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.ExecContext(e.ctx, `UPDATE broadcasts SET status = 'sending', expanded_at = 0 WHERE id = ?`, b.ID); err != nil {
+		if _, err := store.ExecContext(e.Ctx, `UPDATE broadcasts SET status = 'sending', expanded_at = 0 WHERE id = ?`, b.ID); err != nil {
 			t.Fatal(err)
 		}
 		var rev, part int64
-		_ = store.QueryRowContext(e.ctx, `SELECT send_rev, send_part FROM broadcasts WHERE id = ?`, b.ID).Scan(&rev, &part)
-		if _, err := e.queue.Enqueue(e.ctx, nil, jobs.Job{TenantID: e.owner.TenantID, Kind: broadcast.JobSend,
+		_ = store.QueryRowContext(e.Ctx, `SELECT send_rev, send_part FROM broadcasts WHERE id = ?`, b.ID).Scan(&rev, &part)
+		if _, err := e.Queue.Enqueue(e.Ctx, nil, jobs.Job{TenantID: e.Owner.TenantID, Kind: broadcast.JobSend,
 			Payload: []byte(fmt.Sprintf(`{"broadcast_id":%d,"rev":%d,"part":%d}`, b.ID, rev, part))}); err != nil {
 			t.Fatal(err)
 		}
@@ -139,22 +139,22 @@ func TestWebhookEveryoneOnceThroughFailuresAndCrashes(t *testing.T) {
 func TestWebhookGivesUpOnARecipientAfterRepeatedFailures(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, dbtest.SQLite(t))
-	rc := e.receiver(e.owner)
+	rc := e.receiver(e.Owner)
 	rc.fail = 1 << 30
-	next := e.session(e.owner, "周五", e.clock.Now().Add(56*time.Hour))
-	e.customer(e.owner, "甲", "13900000001", "vip")
-	vip := e.segment(e.owner, "VIP", "tag:vip")
-	b, err := e.svc.Create(e.ctx, e.agent, broadcast.Input{Name: "x", SessionID: next.ID, Channels: []string{"webhook"},
+	next := e.session(e.Owner, "周五", e.Clock.Now().Add(56*time.Hour))
+	e.customer(e.Owner, "甲", "13900000001", "vip")
+	vip := e.segment(e.Owner, "VIP", "tag:vip")
+	b, err := e.svc.Create(e.Ctx, e.agent, broadcast.Input{Name: "x", SessionID: next.ID, Channels: []string{"webhook"},
 		Audiences: []broadcast.Audience{seg(vip, "hi")}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.SendNow(e.ctx, e.agent, b.ID); err != nil {
+	if _, err := e.svc.SendNow(e.Ctx, e.agent, b.ID); err != nil {
 		t.Fatal(err)
 	}
 	for range 10 {
 		e.run()
-		e.clock.Add(time.Minute)
+		e.Clock.Add(time.Minute)
 	}
 	got := e.get(b.ID)
 	if got.Status != broadcast.StatusSent || got.Counts.Failed != 1 {

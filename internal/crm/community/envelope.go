@@ -40,17 +40,8 @@ type EnvelopeInput struct {
 }
 
 func (in *EnvelopeInput) check() error {
-	if in.Total < 1 || in.Total > MaxEnvelopeTotal {
-		return siyu.Invalid("total", "total must be between 1 and %d fen, got %d", MaxEnvelopeTotal, in.Total)
-	}
-	if in.Count < 1 || in.Count > MaxEnvelopeShares {
-		return siyu.Invalid("count", "count must be between 1 and %d shares, got %d", MaxEnvelopeShares, in.Count)
-	}
-	if in.Total < in.Count {
-		return siyu.Invalid("total", "total (%d fen) must be at least count (%d): every share is at least 1 fen", in.Total, in.Count)
-	}
-	if in.Mode != promo.ModeRandom && in.Mode != promo.ModeFixed {
-		return siyu.Invalid("mode", `mode must be "random" or "fixed", got %q`, in.Mode)
+	if err := promo.CheckShares(in.Total, in.Count, in.Mode, MaxEnvelopeTotal, MaxEnvelopeShares); err != nil {
+		return err
 	}
 	if in.ExpiresInSeconds != 0 && (in.ExpiresInSeconds < minEnvelopeSeconds || in.ExpiresInSeconds > maxEnvelopeSeconds) {
 		return siyu.Invalid("expires_in_seconds", "expires_in_seconds must be between %d and %d, got %d",

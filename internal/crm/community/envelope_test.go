@@ -9,24 +9,22 @@ import (
 
 	"github.com/siyu-live/siyu"
 	"github.com/siyu-live/siyu/internal/crm/community"
-	"github.com/siyu-live/siyu/internal/db"
-	"github.com/siyu-live/siyu/internal/db/dbtest"
+	"github.com/siyu-live/siyu/internal/crm/crmtest"
 )
 
 // Under concurrent grabs — every member grabbing twice at once, more members than
 // shares — exactly count members get a share, each share is at least 1 fen, the
 // shares add up to the total exactly, and nobody grabs twice.
 func TestConcurrentGrabsAddUpAndNobodyGrabsTwice(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, store *db.DB) {
-		e := newEnv(t, store)
-		c := e.community(e.owner, community.Input{Name: "抢红包群"})
+	each(t, func(t *testing.T, e *env) {
+		c := e.community(e.Owner, community.Input{Name: "抢红包群"})
 		const members, shares, total = 24, 16, 1000
 		guests := make([]community.Guest, members)
 		for i := range guests {
 			guests[i] = e.member(c, fmt.Sprintf("群友%02d", i))
 		}
 		for _, mode := range []string{"random", "fixed"} {
-			env, err := e.svc.SendEnvelope(e.ctx, e.owner, c.ID, community.EnvelopeInput{Total: total, Count: shares, Mode: mode})
+			env, err := e.svc.SendEnvelope(e.Ctx, e.Owner, c.ID, community.EnvelopeInput{Total: total, Count: shares, Mode: mode})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -39,7 +37,7 @@ func TestConcurrentGrabsAddUpAndNobodyGrabsTwice(t *testing.T) {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
-						res, err := e.svc.Grab(e.ctx, g, c.Code, env.ID)
+						res, err := e.svc.Grab(e.Ctx, g, c.Code, env.ID)
 						mu.Lock()
 						defer mu.Unlock()
 						if err != nil {
@@ -67,7 +65,7 @@ func TestConcurrentGrabsAddUpAndNobodyGrabsTwice(t *testing.T) {
 			if codes[community.CodeEmpty]+codes[community.CodeAlreadyGrabbed] != 2*members-shares || len(codes) > 2 {
 				t.Fatalf("%s: refusals %v", mode, codes)
 			}
-			got, err := e.svc.GetEnvelope(e.ctx, e.owner, c.ID, env.ID)
+			got, err := e.svc.GetEnvelope(e.Ctx, e.Owner, c.ID, env.ID)
 			if err != nil || got.Status != community.StatusEmpty || got.Grabbed != total || got.GrabbedCount != shares ||
 				got.Remaining != 0 || got.Refunded != 0 || len(got.Grabs) != shares || got.ClosedAt.IsZero() {
 				t.Fatalf("%s: envelope after: %s %v", mode, mustJSON(got), err)
@@ -87,33 +85,32 @@ func TestConcurrentGrabsAddUpAndNobodyGrabsTwice(t *testing.T) {
 // community_envelope_hours setting): status expired, refunded = total − grabbed, a
 // community.red_envelope.refunded webhook; later grabs are refused as expired.
 func TestExpiryRefundsTheRest(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, store *db.DB) {
-		e := newEnv(t, store)
-		if _, err := e.org.UpdateSettings(e.ctx, e.owner, map[string]json.RawMessage{"community_envelope_hours": json.RawMessage("2")}); err != nil {
+	each(t, func(t *testing.T, e *env) {
+		if _, err := e.Org.UpdateSettings(e.Ctx, e.Owner, map[string]json.RawMessage{"community_envelope_hours": json.RawMessage("2")}); err != nil {
 			t.Fatal(err)
 		}
-		c := e.community(e.owner, community.Input{Name: "群"})
+		c := e.community(e.Owner, community.Input{Name: "群"})
 		a, b, late := e.member(c, "阿花"), e.member(c, "小美"), e.member(c, "迟到的")
-		env, err := e.svc.SendEnvelope(e.ctx, e.owner, c.ID, community.EnvelopeInput{Total: 888, Count: 10, Mode: "random", Message: "周末快乐"})
+		env, err := e.svc.SendEnvelope(e.Ctx, e.Owner, c.ID, community.EnvelopeInput{Total: 888, Count: 10, Mode: "random", Message: "周末快乐"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !env.ExpiresAt.Equal(e.clock.Now().Add(2*time.Hour)) || env.Remaining != 888 || env.RemainingCount != 10 {
+		if !env.ExpiresAt.Equal(e.Clock.Now().Add(2*time.Hour)) || env.Remaining != 888 || env.RemainingCount != 10 {
 			t.Fatalf("sent: %s", mustJSON(env))
 		}
-		ra, err := e.svc.Grab(e.ctx, a, c.Code, env.ID)
+		ra, err := e.svc.Grab(e.Ctx, a, c.Code, env.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rb, err := e.svc.Grab(e.ctx, b, c.Code, env.ID)
+		rb, err := e.svc.Grab(e.Ctx, b, c.Code, env.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = e.svc.Grab(e.ctx, a, c.Code, env.ID)
-		wantCode(t, err, community.CodeAlreadyGrabbed)
-		e.clock.Add(2*time.Hour + time.Second)
-		e.runJobs()
-		got, err := e.svc.GetEnvelope(e.ctx, e.owner, c.ID, env.ID)
+		_, err = e.svc.Grab(e.Ctx, a, c.Code, env.ID)
+		crmtest.Code(t, err, community.CodeAlreadyGrabbed)
+		e.Clock.Add(2*time.Hour + time.Second)
+		e.RunJobs()
+		got, err := e.svc.GetEnvelope(e.Ctx, e.Owner, c.ID, env.ID)
 		grabbed := ra.Amount + rb.Amount
 		if err != nil || got.Status != community.StatusExpired || got.Grabbed != grabbed || got.Refunded != 888-grabbed ||
 			got.Remaining != 0 || got.RemainingCount != 0 {
@@ -122,35 +119,35 @@ func TestExpiryRefundsTheRest(t *testing.T) {
 		if n := e.events.Count(community.EventEnvelopeRefunded); n != 1 {
 			t.Fatalf("%d refund events", n)
 		}
-		_, err = e.svc.Grab(e.ctx, late, c.Code, env.ID)
-		wantCode(t, err, community.CodeExpired)
-		e.runJobs()
+		_, err = e.svc.Grab(e.Ctx, late, c.Code, env.ID)
+		crmtest.Code(t, err, community.CodeExpired)
+		e.RunJobs()
 		if n := e.events.Count(community.EventEnvelopeRefunded); n != 1 {
 			t.Fatalf("refunded again: %d events", n)
 		}
 
 		// Past its time before the timer ran: the first read refunds it.
-		env2, err := e.svc.SendEnvelope(e.ctx, e.owner, c.ID, community.EnvelopeInput{Total: 100, Count: 2, Mode: "fixed", ExpiresInSeconds: 60})
+		env2, err := e.svc.SendEnvelope(e.Ctx, e.Owner, c.ID, community.EnvelopeInput{Total: 100, Count: 2, Mode: "fixed", ExpiresInSeconds: 60})
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.clock.Add(61 * time.Second)
-		_, err = e.svc.Grab(e.ctx, late, c.Code, env2.ID)
-		wantCode(t, err, community.CodeExpired)
-		got2, _ := e.svc.GetEnvelope(e.ctx, e.owner, c.ID, env2.ID)
+		e.Clock.Add(61 * time.Second)
+		_, err = e.svc.Grab(e.Ctx, late, c.Code, env2.ID)
+		crmtest.Code(t, err, community.CodeExpired)
+		got2, _ := e.svc.GetEnvelope(e.Ctx, e.Owner, c.ID, env2.ID)
 		if got2.Status != community.StatusExpired || got2.Refunded != 100 {
 			t.Fatalf("lazily expired: %s", mustJSON(got2))
 		}
 
 		// Deleting the group refunds its open envelopes at once.
-		env3, err := e.svc.SendEnvelope(e.ctx, e.owner, c.ID, community.EnvelopeInput{Total: 300, Count: 3, Mode: "fixed"})
+		env3, err := e.svc.SendEnvelope(e.Ctx, e.Owner, c.ID, community.EnvelopeInput{Total: 300, Count: 3, Mode: "fixed"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Grab(e.ctx, late, c.Code, env3.ID); err != nil {
+		if _, err := e.svc.Grab(e.Ctx, late, c.Code, env3.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.svc.Delete(e.ctx, e.owner, c.ID); err != nil {
+		if err := e.svc.Delete(e.Ctx, e.Owner, c.ID); err != nil {
 			t.Fatal(err)
 		}
 		if n := e.events.Count(community.EventEnvelopeRefunded); n != 3 {
@@ -162,18 +159,17 @@ func TestExpiryRefundsTheRest(t *testing.T) {
 // Only the group's managers (and owners/admins) send envelopes; bad amounts name their
 // field; non-members cannot grab; another brand sees nothing.
 func TestEnvelopeRules(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, store *db.DB) {
-		e := newEnv(t, store)
-		c := e.community(e.owner, community.Input{Name: "群"})
+	each(t, func(t *testing.T, e *env) {
+		c := e.community(e.Owner, community.Input{Name: "群"})
 		in := community.EnvelopeInput{Total: 100, Count: 5, Mode: "random"}
-		_, err := e.svc.SendEnvelope(e.ctx, e.agent, c.ID, in)
-		wantCode(t, err, siyu.EFORBIDDEN)
-		_, err = e.svc.SendEnvelope(e.ctx, e.kos, c.ID, in)
-		wantCode(t, err, siyu.EFORBIDDEN)
-		if _, err := e.svc.SetManagers(e.ctx, e.owner, c.ID, community.ManagersInput{UserIDs: []int64{e.agent.UserID}}); err != nil {
+		_, err := e.svc.SendEnvelope(e.Ctx, e.agent, c.ID, in)
+		crmtest.Code(t, err, siyu.EFORBIDDEN)
+		_, err = e.svc.SendEnvelope(e.Ctx, e.kos, c.ID, in)
+		crmtest.Code(t, err, siyu.EFORBIDDEN)
+		if _, err := e.svc.SetManagers(e.Ctx, e.Owner, c.ID, community.ManagersInput{UserIDs: []int64{e.agent.UserID}}); err != nil {
 			t.Fatal(err)
 		}
-		env, err := e.svc.SendEnvelope(e.ctx, e.agent, c.ID, in)
+		env, err := e.svc.SendEnvelope(e.Ctx, e.agent, c.ID, in)
 		if err != nil || env.SentBy != "agent" || env.Message == "" {
 			t.Fatalf("manager's envelope: %+v %v", env, err)
 		}
@@ -189,36 +185,36 @@ func TestEnvelopeRules(t *testing.T) {
 			{community.EnvelopeInput{Total: 100, Count: 5, Mode: "fixed", ExpiresInSeconds: 5}, "expires_in_seconds"},
 			{community.EnvelopeInput{Total: 100, Count: 5, Mode: "fixed", Message: "\x00"}, "message"},
 		} {
-			_, err := e.svc.SendEnvelope(e.ctx, e.owner, c.ID, bad.in)
-			wantCode(t, err, siyu.EINVALID, bad.field)
+			_, err := e.svc.SendEnvelope(e.Ctx, e.Owner, c.ID, bad.in)
+			crmtest.Code(t, err, siyu.EINVALID, bad.field)
 		}
 		// A guest of the brand who is not a member of this group.
-		c2 := e.community(e.owner, community.Input{Name: "另一个群"})
+		c2 := e.community(e.Owner, community.Input{Name: "另一个群"})
 		outsider := e.member(c2, "外人")
-		_, err = e.svc.Grab(e.ctx, outsider, c.Code, env.ID)
-		wantCode(t, err, community.CodeNotMember)
+		_, err = e.svc.Grab(e.Ctx, outsider, c.Code, env.ID)
+		crmtest.Code(t, err, community.CodeNotMember)
 		m := e.member(c, "群友")
-		_, err = e.svc.Grab(e.ctx, m, c.Code, env.ID+1000)
-		wantCode(t, err, siyu.ENOTFOUND)
-		_, err = e.svc.Grab(e.ctx, m, c2.Code, env.ID)
-		wantCode(t, err, siyu.ENOTFOUND)
+		_, err = e.svc.Grab(e.Ctx, m, c.Code, env.ID+1000)
+		crmtest.Code(t, err, siyu.ENOTFOUND)
+		_, err = e.svc.Grab(e.Ctx, m, c2.Code, env.ID)
+		crmtest.Code(t, err, siyu.ENOTFOUND)
 
-		other := e.signup("Other")
-		_, err = e.svc.GetEnvelope(e.ctx, other, c.ID, env.ID)
-		wantCode(t, err, siyu.ENOTFOUND)
-		_, err = e.svc.SendEnvelope(e.ctx, other, c.ID, in)
-		wantCode(t, err, siyu.ENOTFOUND)
+		other := e.Signup("Other")
+		_, err = e.svc.GetEnvelope(e.Ctx, other, c.ID, env.ID)
+		crmtest.Code(t, err, siyu.ENOTFOUND)
+		_, err = e.svc.SendEnvelope(e.Ctx, other, c.ID, in)
+		crmtest.Code(t, err, siyu.ENOTFOUND)
 
-		res, err := e.svc.Grab(e.ctx, m, c.Code, env.ID)
+		res, err := e.svc.Grab(e.Ctx, m, c.Code, env.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		page, err := e.svc.Page(e.ctx, c.Code, &m)
+		page, err := e.svc.Page(e.Ctx, c.Code, &m)
 		if err != nil || len(page.Envelopes) != 1 || page.Envelopes[0].MyAmount != res.Amount || page.OpenEnvelopes != 1 ||
 			len(page.Envelopes[0].Grabs) != 1 || page.Envelopes[0].Grabs[0].CustomerID != 0 || page.Envelopes[0].Grabs[0].Nickname != "群友" {
 			t.Fatalf("member's page: %s %v", mustJSON(page), err)
 		}
-		anon, _ := e.svc.Page(e.ctx, c.Code, nil)
+		anon, _ := e.svc.Page(e.Ctx, c.Code, nil)
 		if len(anon.Envelopes) != 0 || anon.OpenEnvelopes != 1 {
 			t.Fatalf("anonymous page shows envelopes: %s", mustJSON(anon))
 		}

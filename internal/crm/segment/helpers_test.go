@@ -6,87 +6,50 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/siyu-live/siyu/internal/crm"
+	"github.com/siyu-live/siyu/internal/crm/crmtest"
 	"github.com/siyu-live/siyu/internal/crm/segment"
 	"github.com/siyu-live/siyu/internal/db"
 	"github.com/siyu-live/siyu/internal/org"
-	"github.com/siyu-live/siyu/internal/testkit"
 )
 
 // env is one brand with an owner (every permission) and a host (customers.view, no
 // contacts.view), the CRM, and segments registered on it as the server wires them.
 type env struct {
-	t     *testing.T
-	ctx   context.Context
-	store *db.DB
-	clock *testkit.Clock
-	org   *org.Service
-	crm   *crm.Service
-	seg   *segment.Service
-	owner org.Principal
-	host  org.Principal
+	*crmtest.Env
+	host org.Principal
 }
-
-var cheap = org.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
 
 func newEnv(t *testing.T, store *db.DB) *env {
 	t.Helper()
-	e := &env{t: t, ctx: context.Background(), store: store, clock: testkit.NewClock(time.Date(2030, 3, 6, 12, 0, 0, 0, time.UTC))}
-	e.org = org.NewService(store, org.Options{Now: e.clock.Now, Password: cheap})
-	e.crm = crm.NewService(store, crm.Options{Now: e.clock.Now})
-	e.seg = segment.NewService(store, segment.Options{Now: e.clock.Now, PageSize: 100})
-	e.crm.AddObserver(e.seg)
-	e.owner = e.signup("Brand")
-	e.host = e.staff("host", org.RoleHost)
+	e := &env{Env: crmtest.New(t, store)}
+	e.NewCRM(crm.Options{})
+	e.NewSegments(segment.Options{PageSize: 100})
+	e.Owner = e.Signup("Brand")
+	e.host = e.Staff("host", org.RoleHost)
 	return e
 }
 
-func (e *env) signup(name string) org.Principal {
-	e.t.Helper()
-	res, err := e.org.Signup(e.ctx, org.SignupInput{Name: name, OwnerEmail: strings.ToLower(name) +
-		time.Now().Format("150405.000000000") + "@x.io", OwnerPassword: "password-123"})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	u := res.User
-	return org.Principal{TenantID: u.TenantID, UserID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role}
-}
-
-func (e *env) staff(name string, role org.Role) org.Principal {
-	e.t.Helper()
-	u, err := e.org.CreateStaff(e.ctx, e.owner, org.StaffInput{Email: name + time.Now().Format("150405.000000000") + "@x.io",
-		Name: name, Role: role, Password: "password-123"})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return org.Principal{TenantID: u.TenantID, UserID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role}
-}
-
-// customer creates a customer through the CRM with a phone and tags.
+// customer creates a customer of the owner's brand with a phone and tags.
 func (e *env) customer(name, phone string, tags ...string) crm.Customer {
-	e.t.Helper()
-	c, err := e.crm.Create(e.ctx, e.owner, crm.CustomerInput{Name: name, Phone: phone, Tags: tags})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return c
+	e.T.Helper()
+	return e.Customer(e.Owner, crm.CustomerInput{Name: name, Phone: phone, Tags: tags})
 }
 
 // count is the index's count of a rule, checked against SQL on the spot.
 func (e *env) count(tenantID int64, rule string) int64 {
-	e.t.Helper()
-	r, err := e.seg.Count(e.ctx, tenantID, rule)
+	e.T.Helper()
+	r, err := e.Segments.Count(e.Ctx, tenantID, rule)
 	if err != nil {
-		e.t.Fatalf("count %q: %v", rule, err)
+		e.T.Fatalf("count %q: %v", rule, err)
 	}
-	want, err := e.seg.CountSQL(e.ctx, tenantID, rule)
+	want, err := e.Segments.CountSQL(e.Ctx, tenantID, rule)
 	if err != nil {
-		e.t.Fatalf("count %q in SQL: %v", rule, err)
+		e.T.Fatalf("count %q in SQL: %v", rule, err)
 	}
 	if r.Count != want {
-		e.t.Errorf("index counts %d for %q, SQL %d", r.Count, rule, want)
+		e.T.Errorf("index counts %d for %q, SQL %d", r.Count, rule, want)
 	}
 	return r.Count
 }

@@ -26,8 +26,8 @@ func TestIndexAgreesWithSQL(t *testing.T) {
 		if store.Dialect() == db.Postgres {
 			n = 1500 // one row per statement over a socket: keep the PostgreSQL run short
 		}
-		base(t, e.ctx, store, e.owner.TenantID, n, names, rng, e.clock.Now().UnixMilli())
-		tenant := e.owner.TenantID
+		base(t, e.Ctx, store, e.Owner.TenantID, n, names, rng, e.Clock.Now().UnixMilli())
+		tenant := e.Owner.TenantID
 		rules := []string{"tag:vip AND NOT (tag:churned OR tag:blocked)", `tag:"高 价值" OR tag:高价值`, "NOT tag:vip",
 			"orders>=1 AND spent>=500", "watched>=10m AND orders=0", "seen<7d", "seen>30d", "source:live OR last_source:wechat"}
 		for range 150 {
@@ -43,21 +43,21 @@ func TestIndexAgreesWithSQL(t *testing.T) {
 			t.Errorf("only %d of %d rules match anybody: the base is too thin to prove much", nonzero, len(rules))
 		}
 		// A cold load from the tables gives the same answers.
-		e.seg.Index().Drop(tenant)
+		e.Segments.Index().Drop(tenant)
 		for _, rule := range rules[:40] {
 			e.count(tenant, rule)
 		}
 		// Members: exactly count ids, descending, all live.
 		for _, rule := range rules[:20] {
-			r, _ := e.seg.Count(e.ctx, tenant, rule)
-			ids, err := e.seg.Members(e.ctx, tenant, rule, 0, 0)
+			r, _ := e.Segments.Count(e.Ctx, tenant, rule)
+			ids, err := e.Segments.Members(e.Ctx, tenant, rule, 0, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if int64(len(ids)) != r.Count || !slices.IsSortedFunc(ids, func(a, b int64) int { return int(b - a) }) {
 				t.Errorf("members of %q: %d ids (sorted: %t), count %d", rule, len(ids), slices.IsSorted(ids), r.Count)
 			}
-			page, err := e.seg.Members(e.ctx, tenant, rule, 0, 7)
+			page, err := e.Segments.Members(e.Ctx, tenant, rule, 0, 7)
 			if err != nil || !slices.Equal(page, ids[:min(7, len(ids))]) {
 				t.Errorf("first page of %q: %v, want %v (%v)", rule, page, ids[:min(7, len(ids))], err)
 			}
@@ -73,14 +73,14 @@ func TestObserverKeepsIndexCurrent(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
-		tenant := e.owner.TenantID
+		tenant := e.Owner.TenantID
 		a := e.customer("甲", "13800000001", "vip")
 		b := e.customer("乙", "13800000002", "vip", "churned")
 		if got := e.count(tenant, "tag:vip AND NOT tag:churned"); got != 1 {
 			t.Fatalf("vip and not churned = %d, want 1", got)
 		}
 		c := e.customer("丙", "13800000003")
-		if _, err := e.crm.AddTags(e.ctx, e.owner, c.ID, crm.TagsInput{Tags: []string{"vip", "高价值"}}); err != nil {
+		if _, err := e.CRM.AddTags(e.Ctx, e.Owner, c.ID, crm.TagsInput{Tags: []string{"vip", "高价值"}}); err != nil {
 			t.Fatal(err)
 		}
 		if got := e.count(tenant, "tag:vip AND NOT tag:churned"); got != 2 {
@@ -89,15 +89,15 @@ func TestObserverKeepsIndexCurrent(t *testing.T) {
 		if got := e.count(tenant, "tag:高价值"); got != 1 {
 			t.Errorf("a tag created by AddTags: %d, want 1", got)
 		}
-		if err := e.crm.RemoveTag(e.ctx, e.owner, b.ID, "churned"); err != nil {
+		if err := e.CRM.RemoveTag(e.Ctx, e.Owner, b.ID, "churned"); err != nil {
 			t.Fatal(err)
 		}
 		if got := e.count(tenant, "tag:vip AND NOT tag:churned"); got != 3 {
 			t.Errorf("after untagging 乙: %d, want 3", got)
 		}
 		// Behaviour: an order and watch time applied as events.
-		at := e.clock.Now()
-		if err := e.crm.Apply(e.ctx, crm.Signal{Kind: crm.SignalPaid, TenantID: tenant, CustomerID: a.ID, OrderID: 9001, Amount: 60000, At: at},
+		at := e.Clock.Now()
+		if err := e.CRM.Apply(e.Ctx, crm.Signal{Kind: crm.SignalPaid, TenantID: tenant, CustomerID: a.ID, OrderID: 9001, Amount: 60000, At: at},
 			crm.Signal{Kind: crm.SignalActivity, TenantID: tenant, CustomerID: b.ID, WatchMS: 12 * 60_000, At: at}); err != nil {
 			t.Fatal(err)
 		}
@@ -111,18 +111,18 @@ func TestObserverKeepsIndexCurrent(t *testing.T) {
 			t.Errorf("seen today: %d, want 2", got)
 		}
 		// Merge b into a: b stops counting, a keeps both their tags.
-		if _, err := e.crm.Merge(e.ctx, e.owner, a.ID, crm.MergeInput{CustomerID: b.ID}); err != nil {
+		if _, err := e.CRM.Merge(e.Ctx, e.Owner, a.ID, crm.MergeInput{CustomerID: b.ID}); err != nil {
 			t.Fatal(err)
 		}
 		if got := e.count(tenant, "tag:vip"); got != 2 {
 			t.Errorf("vip after merging 乙 into 甲: %d, want 2", got)
 		}
-		ids, _ := e.seg.Members(e.ctx, tenant, "tag:vip", 0, 0)
+		ids, _ := e.Segments.Members(e.Ctx, tenant, "tag:vip", 0, 0)
 		if slices.Contains(ids, b.ID) {
 			t.Errorf("the merged-away customer %d is still a member: %v", b.ID, ids)
 		}
 		// Erase c: gone from every rule, including NOT ones.
-		if _, err := e.crm.Erase(e.ctx, e.owner, c.ID); err != nil {
+		if _, err := e.CRM.Erase(e.Ctx, e.Owner, c.ID); err != nil {
 			t.Fatal(err)
 		}
 		if got := e.count(tenant, "tag:vip"); got != 1 {
@@ -139,16 +139,16 @@ func TestObserverKeepsIndexCurrent(t *testing.T) {
 func TestSeenFollowsTheClock(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, dbtest.SQLite(t))
-	tenant := e.owner.TenantID
+	tenant := e.Owner.TenantID
 	c := e.customer("丁", "13800000004")
-	if err := e.crm.Apply(e.ctx, crm.Signal{Kind: crm.SignalActivity, TenantID: tenant, CustomerID: c.ID, WatchMS: 1000,
-		At: e.clock.Now()}); err != nil {
+	if err := e.CRM.Apply(e.Ctx, crm.Signal{Kind: crm.SignalActivity, TenantID: tenant, CustomerID: c.ID, WatchMS: 1000,
+		At: e.Clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.count(tenant, "seen<7d"); got != 1 {
 		t.Fatalf("seen<7d today: %d", got)
 	}
-	e.clock.Add(8 * 24 * time.Hour)
+	e.Clock.Add(8 * 24 * time.Hour)
 	if got := e.count(tenant, "seen<7d"); got != 0 {
 		t.Errorf("seen<7d eight days later: %d, want 0", got)
 	}
@@ -162,7 +162,7 @@ func TestSeenFollowsTheClock(t *testing.T) {
 func TestConcurrentCountsAndChanges(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, dbtest.SQLite(t))
-	tenant := e.owner.TenantID
+	tenant := e.Owner.TenantID
 	var ids []int64
 	for i := range 30 {
 		ids = append(ids, e.customer("客", "1390000"+string(rune('0'+i/10))+string(rune('0'+i%10))+"00").ID)
@@ -179,7 +179,7 @@ func TestConcurrentCountsAndChanges(t *testing.T) {
 					return
 				default:
 				}
-				r, err := e.seg.Count(e.ctx, tenant, "tag:vip OR NOT tag:vip AND tag:x")
+				r, err := e.Segments.Count(e.Ctx, tenant, "tag:vip OR NOT tag:vip AND tag:x")
 				if err != nil || r.Count < 0 || r.Count > 30 {
 					t.Errorf("count during changes: %+v %v", r, err)
 					return
@@ -188,7 +188,7 @@ func TestConcurrentCountsAndChanges(t *testing.T) {
 		}()
 	}
 	for _, id := range ids {
-		if _, err := e.crm.AddTags(e.ctx, e.owner, id, crm.TagsInput{Tags: []string{"vip"}}); err != nil {
+		if _, err := e.CRM.AddTags(e.Ctx, e.Owner, id, crm.TagsInput{Tags: []string{"vip"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -204,11 +204,11 @@ func TestConcurrentCountsAndChanges(t *testing.T) {
 func TestChangesBeforeLoadAreRead(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, dbtest.SQLite(t))
-	tenant := e.owner.TenantID
+	tenant := e.Owner.TenantID
 	e.customer("戊", "13800000005", "vip")
-	e.seg.Index().Drop(tenant)
+	e.Segments.Index().Drop(tenant)
 	e.customer("己", "13800000006", "vip") // heard while not loaded: ignored, read by the load
-	if e.seg.Index().Loaded(tenant) {
+	if e.Segments.Index().Loaded(tenant) {
 		t.Fatal("the tenant loaded by itself")
 	}
 	if got := e.count(tenant, "tag:vip"); got != 2 {

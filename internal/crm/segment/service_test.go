@@ -23,7 +23,7 @@ func TestSegmentLifecycle(t *testing.T) {
 		e.customer("甲", "13800000001", "vip")
 		e.customer("乙", "13800000002", "vip", "churned")
 		c := e.customer("丙", "13800000003", "vip")
-		sg, err := e.seg.Create(e.ctx, e.owner, segment.Input{Name: "活跃高价值", Rule: "tag:vip AND NOT (tag:churned OR tag:blocked)"})
+		sg, err := e.Segments.Create(e.Ctx, e.Owner, segment.Input{Name: "活跃高价值", Rule: "tag:vip AND NOT (tag:churned OR tag:blocked)"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,37 +33,37 @@ func TestSegmentLifecycle(t *testing.T) {
 		if len(sg.UnknownTags) != 1 || sg.UnknownTags[0] != "blocked" {
 			t.Errorf("unknown tags %q, want [blocked]", sg.UnknownTags)
 		}
-		if _, err := e.crm.AddTags(e.ctx, e.owner, c.ID, crm.TagsInput{Tags: []string{"blocked"}}); err != nil {
+		if _, err := e.CRM.AddTags(e.Ctx, e.Owner, c.ID, crm.TagsInput{Tags: []string{"blocked"}}); err != nil {
 			t.Fatal(err)
 		}
-		got, err := e.seg.Get(e.ctx, e.host, sg.ID)
+		got, err := e.Segments.Get(e.Ctx, e.host, sg.ID)
 		if err != nil || got.Count != 1 || len(got.UnknownTags) != 0 {
 			t.Errorf("after blocking 丙: %+v %v, want count 1 and no unknown tags", got, err)
 		}
-		_, err = e.seg.Create(e.ctx, e.owner, segment.Input{Name: "活跃高价值", Rule: "tag:vip"})
+		_, err = e.Segments.Create(e.Ctx, e.Owner, segment.Input{Name: "活跃高价值", Rule: "tag:vip"})
 		if siyu.ErrorCode(err) != siyu.ECONFLICT {
 			t.Errorf("a second segment with the same name: %v, want conflict", err)
 		}
-		_, err = e.seg.Create(e.ctx, e.owner, segment.Input{Name: "坏规则", Rule: "tag:vip AND (tag:churned"})
+		_, err = e.Segments.Create(e.Ctx, e.Owner, segment.Input{Name: "坏规则", Rule: "tag:vip AND (tag:churned"})
 		if siyu.ErrorField(err) != "rule" || !strings.Contains(siyu.ErrorMessage(err), "at position 25") {
 			t.Errorf("malformed rule: %v (%s), want invalid rule at position 25", err, siyu.ErrorMessage(err))
 		}
 		rule := "tag:churned OR tag:blocked"
-		up, err := e.seg.Update(e.ctx, e.owner, sg.ID, segment.Patch{Rule: &rule})
+		up, err := e.Segments.Update(e.Ctx, e.Owner, sg.ID, segment.Patch{Rule: &rule})
 		if err != nil || up.Count != 2 || up.Rule != rule || up.Name != "活跃高价值" {
 			t.Errorf("changed rule: %+v %v, want count 2", up, err)
 		}
-		list, err := e.seg.List(e.ctx, e.host)
+		list, err := e.Segments.List(e.Ctx, e.host)
 		if err != nil || len(list) != 1 || list[0].Count != 2 {
 			t.Errorf("list: %+v %v", list, err)
 		}
-		if err := e.seg.Delete(e.ctx, e.owner, sg.ID); err != nil {
+		if err := e.Segments.Delete(e.Ctx, e.Owner, sg.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.seg.Get(e.ctx, e.owner, sg.ID); siyu.ErrorCode(err) != siyu.ENOTFOUND {
+		if _, err := e.Segments.Get(e.Ctx, e.Owner, sg.ID); siyu.ErrorCode(err) != siyu.ENOTFOUND {
 			t.Errorf("deleted segment: %v, want not found", err)
 		}
-		entries, err := audit.List(e.ctx, store, e.owner.TenantID, 0, 50)
+		entries, err := audit.List(e.Ctx, store, e.Owner.TenantID, 0, 50)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,18 +83,18 @@ func TestSegmentLifecycle(t *testing.T) {
 func TestSegmentPermissions(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, dbtest.SQLite(t))
-	_, err := e.seg.Create(e.ctx, e.host, segment.Input{Name: "x", Rule: "tag:vip"})
+	_, err := e.Segments.Create(e.Ctx, e.host, segment.Input{Name: "x", Rule: "tag:vip"})
 	if siyu.ErrorCode(err) != siyu.EFORBIDDEN {
 		t.Errorf("host creates a segment: %v, want forbidden", err)
 	}
-	sg, err := e.seg.Create(e.ctx, e.owner, segment.Input{Name: "x", Rule: "tag:vip"})
+	sg, err := e.Segments.Create(e.Ctx, e.Owner, segment.Input{Name: "x", Rule: "tag:vip"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.seg.Delete(e.ctx, e.host, sg.ID); siyu.ErrorCode(err) != siyu.EFORBIDDEN {
+	if err := e.Segments.Delete(e.Ctx, e.host, sg.ID); siyu.ErrorCode(err) != siyu.EFORBIDDEN {
 		t.Errorf("host deletes a segment: %v, want forbidden", err)
 	}
-	if _, err := e.seg.Get(e.ctx, e.host, sg.ID); err != nil {
+	if _, err := e.Segments.Get(e.Ctx, e.host, sg.ID); err != nil {
 		t.Errorf("host reads a segment: %v", err)
 	}
 }
@@ -111,7 +111,7 @@ func TestPreviewAndCustomers(t *testing.T) {
 			ids = append(ids, e.customer("客"+string(rune('A'+i)), "1380000000"+string(rune('1'+i)), "vip").ID)
 		}
 		e.customer("无标签", "13900000009")
-		p, err := e.seg.Preview(e.ctx, e.host, segment.PreviewInput{Rule: "tag:vip"})
+		p, err := e.Segments.Preview(e.Ctx, e.host, segment.PreviewInput{Rule: "tag:vip"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,21 +121,21 @@ func TestPreviewAndCustomers(t *testing.T) {
 		if s := p.Sample[0]; s.Phone != "138****0005" || !s.Masked || len(s.Tags) != 1 || s.Tags[0].Name != "vip" {
 			t.Errorf("host's preview shows %+v, want a masked phone and the vip tag", s)
 		}
-		p, err = e.seg.Preview(e.ctx, e.owner, segment.PreviewInput{Rule: "tag:vip"})
+		p, err = e.Segments.Preview(e.Ctx, e.Owner, segment.PreviewInput{Rule: "tag:vip"})
 		if err != nil || p.Sample[0].Phone != "13800000005" || p.Sample[0].Masked {
 			t.Errorf("owner's preview shows %+v (%v), want the whole phone", p.Sample[0], err)
 		}
-		if _, err := e.seg.Preview(e.ctx, e.host, segment.PreviewInput{Rule: "tag:vip AND"}); siyu.ErrorField(err) != "rule" {
+		if _, err := e.Segments.Preview(e.Ctx, e.host, segment.PreviewInput{Rule: "tag:vip AND"}); siyu.ErrorField(err) != "rule" {
 			t.Errorf("malformed preview: %v", err)
 		}
-		sg, err := e.seg.Create(e.ctx, e.owner, segment.Input{Name: "vip", Rule: "tag:vip"})
+		sg, err := e.Segments.Create(e.Ctx, e.Owner, segment.Input{Name: "vip", Rule: "tag:vip"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var seen []int64
 		cursor := ""
 		for range 5 {
-			page, next, err := e.seg.Customers(e.ctx, e.host, sg.ID, cursor, 2)
+			page, next, err := e.Segments.Customers(e.Ctx, e.host, sg.ID, cursor, 2)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -153,7 +153,7 @@ func TestPreviewAndCustomers(t *testing.T) {
 		if len(seen) != 5 || seen[0] != ids[4] || seen[4] != ids[0] {
 			t.Errorf("paged through %v, want %v newest first", seen, ids)
 		}
-		entries, _ := audit.List(e.ctx, store, e.owner.TenantID, 0, 100)
+		entries, _ := audit.List(e.Ctx, store, e.Owner.TenantID, 0, 100)
 		views := 0
 		for _, en := range entries {
 			if en.Action == crm.AuditList && (strings.HasPrefix(en.Target, "segment")) {

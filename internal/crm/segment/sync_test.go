@@ -23,35 +23,35 @@ func TestOtherNodeLearnsChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = b.Close() })
-		e := newEnv(t, store) // node A: its CRM tells e.seg
-		nodeA := segment.NewService(store, segment.Options{Now: e.clock.Now, Bus: b})
-		e.crm.AddObserver(nodeA)
-		nodeB := segment.NewService(store, segment.Options{Now: e.clock.Now, Bus: b})
+		e := newEnv(t, store) // node A: its CRM tells e.Segments
+		nodeA := segment.NewService(store, segment.Options{Now: e.Clock.Now, Bus: b})
+		e.CRM.AddObserver(nodeA)
+		nodeB := segment.NewService(store, segment.Options{Now: e.Clock.Now, Bus: b})
 		for _, s := range []*segment.Service{nodeA, nodeB} {
-			if err := s.Start(e.ctx); err != nil {
+			if err := s.Start(e.Ctx); err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(s.Stop)
 		}
-		tenant := e.owner.TenantID
+		tenant := e.Owner.TenantID
 		x := e.customer("甲", "13800000001", "vip")
 		y := e.customer("乙", "13800000002")
-		if _, err := nodeB.Count(e.ctx, tenant, "tag:vip"); err != nil { // B loads now
+		if _, err := nodeB.Count(e.Ctx, tenant, "tag:vip"); err != nil { // B loads now
 			t.Fatal(err)
 		}
-		if _, err := e.crm.AddTags(e.ctx, e.owner, y.ID, crm.TagsInput{Tags: []string{"vip", "新客"}}); err != nil {
+		if _, err := e.CRM.AddTags(e.Ctx, e.Owner, y.ID, crm.TagsInput{Tags: []string{"vip", "新客"}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.crm.Apply(e.ctx, crm.Signal{Kind: crm.SignalPaid, TenantID: tenant, CustomerID: y.ID, OrderID: 1, Amount: 100,
-			At: e.clock.Now()}); err != nil {
+		if err := e.CRM.Apply(e.Ctx, crm.Signal{Kind: crm.SignalPaid, TenantID: tenant, CustomerID: y.ID, OrderID: 1, Amount: 100,
+			At: e.Clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.crm.Erase(e.ctx, e.owner, x.ID); err != nil {
+		if _, err := e.CRM.Erase(e.Ctx, e.Owner, x.ID); err != nil {
 			t.Fatal(err)
 		}
 		for rule, want := range map[string]int64{"tag:vip": 1, "tag:新客 AND orders>=1": 1, "NOT tag:vip": 0} {
 			eventually(t, func() bool {
-				r, err := nodeB.Count(e.ctx, tenant, rule)
+				r, err := nodeB.Count(e.Ctx, tenant, rule)
 				return err == nil && r.Count == want
 			}, "node B counts %q as %d", rule, want)
 		}

@@ -32,21 +32,21 @@ func TestDryRunReportsEveryRowAndChangesNothing(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store, transfer.Options{})
-		old := e.customer(e.owner, crm.CustomerInput{Name: "老张", Phone: "13800138000"})
-		if _, err := store.ExecContext(e.ctx, `INSERT INTO tags (tenant_id, name, kind, rule, created_at) VALUES (?, '买过', 'rule', 'orders >= 1', 0)`,
-			e.owner.TenantID); err != nil {
+		old := e.Customer(e.Owner, crm.CustomerInput{Name: "老张", Phone: "13800138000"})
+		if _, err := store.ExecContext(e.Ctx, `INSERT INTO tags (tenant_id, name, kind, rule, created_at) VALUES (?, '买过', 'rule', 'orders >= 1', 0)`,
+			e.Owner.TenantID); err != nil {
 			t.Fatal(err)
 		}
-		im := e.upload(e.owner, messyFile)
+		im := e.upload(e.Owner, messyFile)
 		if im.Status != transfer.ImportReady || im.Format != "csv" || im.Encoding != "utf-8" || im.Filename != "客户.csv" {
 			t.Errorf("import %+v", im)
 		}
 		same(t, "counts", transfer.Counts{Rows: 9, New: 3, Merge: 2, Error: 4, Skipped: 1}, im.Counts)
 		same(t, "unknown columns", []string{"生日"}, im.UnknownColumns)
-		if e.customers(e.owner.TenantID) != 1 {
-			t.Fatalf("the dry run changed customers: %d", e.customers(e.owner.TenantID))
+		if e.customers(e.Owner.TenantID) != 1 {
+			t.Fatalf("the dry run changed customers: %d", e.customers(e.Owner.TenantID))
 		}
-		rows := e.rows(e.owner, im.ID)
+		rows := e.rows(e.Owner, im.ID)
 		want := map[int][]string{
 			2:  {"note:existing"},
 			3:  {},
@@ -79,7 +79,7 @@ func TestDryRunReportsEveryRowAndChangesNothing(t *testing.T) {
 			t.Errorf("import issues: %d rows, first %d", len(im.Issues), im.Issues[0].Row)
 		}
 		// Staff without contacts.view cannot import, and see phones masked if they could read.
-		if _, err := e.svc.Upload(e.ctx, e.host, transfer.Upload{Data: []byte(messyFile)}); siyu.ErrorCode(err) != siyu.EFORBIDDEN {
+		if _, err := e.svc.Upload(e.Ctx, e.host, transfer.Upload{Data: []byte(messyFile)}); siyu.ErrorCode(err) != siyu.EFORBIDDEN {
 			t.Errorf("host uploaded: %v", err)
 		}
 	})
@@ -92,21 +92,21 @@ func TestConfirmAppliesGoodRowsOnce(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store, transfer.Options{})
-		old := e.customer(e.owner, crm.CustomerInput{Name: "老张", Phone: "13800138000", Remark: "老客户"})
-		im := e.upload(e.owner, messyFile)
-		done, started, err := e.svc.Confirm(e.ctx, e.owner, im.ID)
+		old := e.Customer(e.Owner, crm.CustomerInput{Name: "老张", Phone: "13800138000", Remark: "老客户"})
+		im := e.upload(e.Owner, messyFile)
+		done, started, err := e.svc.Confirm(e.Ctx, e.Owner, im.ID)
 		if err != nil || !started {
 			t.Fatalf("confirm: started %v, %v", started, err)
 		}
-		if done.Status != transfer.ImportDone || done.ConfirmedBy != e.owner.Email {
+		if done.Status != transfer.ImportDone || done.ConfirmedBy != e.Owner.Email {
 			t.Errorf("after confirm: %+v", done)
 		}
 		// 3 and 6 are one person (created, then merged), 8 and 9 new, 2 merged into 老张.
 		same(t, "result", transfer.Result{Applied: 5, Created: 3, Merged: 2, Skipped: 4}, done.Result)
-		if n := e.customers(e.owner.TenantID); n != 4 {
+		if n := e.customers(e.Owner.TenantID); n != 4 {
 			t.Errorf("%d customers, want 4 (老张 + 李四 + 客户7000 + 钱七)", n)
 		}
-		zhang, err := e.crm.Get(e.ctx, e.owner, old.ID)
+		zhang, err := e.CRM.Get(e.Ctx, e.Owner, old.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +114,7 @@ func TestConfirmAppliesGoodRowsOnce(t *testing.T) {
 			t.Errorf("merged 老张: name %q remark %q", zhang.Name, zhang.Remark)
 		}
 		same(t, "老张's tags", []string{"vip", "新客"}, tagNames(zhang.Tags))
-		li, err := e.crm.ByIdentity(e.ctx, e.owner, crm.KindWechatOpenID, "oid_lisi")
+		li, err := e.CRM.ByIdentity(e.Ctx, e.Owner, crm.KindWechatOpenID, "oid_lisi")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,11 +122,11 @@ func TestConfirmAppliesGoodRowsOnce(t *testing.T) {
 			t.Errorf("李四: %+v", li)
 		}
 		same(t, "李四's tags", []string{"复购", "老客", "高价值"}, tagNames(li.Tags))
-		nameless, err := e.crm.ByIdentity(e.ctx, e.owner, crm.KindPhone, "13700137000")
+		nameless, err := e.CRM.ByIdentity(e.Ctx, e.Owner, crm.KindPhone, "13700137000")
 		if err != nil || nameless.Name != "客户7000" || nameless.FirstSource != transfer.SourceImport {
 			t.Errorf("row 8 customer: %+v %v", nameless, err)
 		}
-		rows := e.rows(e.owner, im.ID)
+		rows := e.rows(e.Owner, im.ID)
 		for n, want := range map[int]string{2: "merged", 3: "created", 4: "skipped", 5: "skipped", 6: "merged", 7: "skipped",
 			8: "created", 9: "created", 11: "skipped"} {
 			if rows[n].Result != want {
@@ -136,15 +136,15 @@ func TestConfirmAppliesGoodRowsOnce(t *testing.T) {
 		if rows[6].CustomerID != li.ID || rows[3].CustomerID != li.ID {
 			t.Errorf("rows 3 and 6 applied to %d and %d, want %d", rows[3].CustomerID, rows[6].CustomerID, li.ID)
 		}
-		if a := e.audit(e.owner.TenantID, transfer.AuditImport); len(a) != 1 || !strings.Contains(a[0], "new=3 merge=2 skipped=4") {
+		if a := e.audit(e.Owner.TenantID, transfer.AuditImport); len(a) != 1 || !strings.Contains(a[0], "new=3 merge=2 skipped=4") {
 			t.Errorf("audit: %q", a)
 		}
 
-		again, started, err := e.svc.Confirm(e.ctx, e.owner, im.ID)
+		again, started, err := e.svc.Confirm(e.Ctx, e.Owner, im.ID)
 		if err != nil || started || again.Result != done.Result {
 			t.Errorf("second confirm: started %v, %v, result %+v", started, err, again.Result)
 		}
-		if n := e.customers(e.owner.TenantID); n != 4 || len(e.audit(e.owner.TenantID, transfer.AuditImport)) != 1 {
+		if n := e.customers(e.Owner.TenantID); n != 4 || len(e.audit(e.Owner.TenantID, transfer.AuditImport)) != 1 {
 			t.Errorf("second confirm changed something: %d customers", n)
 		}
 	})
@@ -164,22 +164,22 @@ func TestImportsAreTheTenantsOwn(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store, transfer.Options{})
-		other := e.signup("Other")
-		e.customer(other, crm.CustomerInput{Name: "别家客户", Phone: "13500135000"})
-		im := e.upload(e.owner, "name,phone\n我的客户,13500135000\n")
+		other := e.Signup("Other")
+		e.Customer(other, crm.CustomerInput{Name: "别家客户", Phone: "13500135000"})
+		im := e.upload(e.Owner, "name,phone\n我的客户,13500135000\n")
 		if im.Counts.New != 1 || im.Counts.Merge != 0 {
 			t.Errorf("counts %+v: another brand's customer must not be merged into", im.Counts)
 		}
-		if _, err := e.svc.Get(e.ctx, other, im.ID); siyu.ErrorCode(err) != siyu.ENOTFOUND {
+		if _, err := e.svc.Get(e.Ctx, other, im.ID); siyu.ErrorCode(err) != siyu.ENOTFOUND {
 			t.Errorf("other brand reads the import: %v", err)
 		}
-		if _, _, err := e.svc.Confirm(e.ctx, other, im.ID); siyu.ErrorCode(err) != siyu.ENOTFOUND {
+		if _, _, err := e.svc.Confirm(e.Ctx, other, im.ID); siyu.ErrorCode(err) != siyu.ENOTFOUND {
 			t.Errorf("other brand confirms the import: %v", err)
 		}
-		if _, _, err := e.svc.Rows(e.ctx, other, im.ID, transfer.RowQuery{}); siyu.ErrorCode(err) != siyu.ENOTFOUND {
+		if _, _, err := e.svc.Rows(e.Ctx, other, im.ID, transfer.RowQuery{}); siyu.ErrorCode(err) != siyu.ENOTFOUND {
 			t.Errorf("other brand reads the rows: %v", err)
 		}
-		if list, _, _ := e.svc.List(e.ctx, other, "", 0); len(list) != 0 {
+		if list, _, _ := e.svc.List(e.Ctx, other, "", 0); len(list) != 0 {
 			t.Errorf("other brand lists %d imports", len(list))
 		}
 	})
@@ -190,11 +190,11 @@ func TestImportsAreTheTenantsOwn(t *testing.T) {
 func TestFileProblemsAreClear(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, dbtest.SQLite(t), transfer.Options{})
-	_, err := e.svc.Upload(e.ctx, e.owner, transfer.Upload{Filename: "x.csv", Data: []byte("生日,城市\n1990,上海\n")})
+	_, err := e.svc.Upload(e.Ctx, e.Owner, transfer.Upload{Filename: "x.csv", Data: []byte("生日,城市\n1990,上海\n")})
 	if transfer.Reason(err) != transfer.ReasonNoColumns || !strings.Contains(siyu.ErrorMessage(err), "手机/phone") {
 		t.Fatalf("error %v", err)
 	}
-	_, err = e.svc.Upload(e.ctx, e.owner, transfer.Upload{Filename: "客户.xlsx", Data: []byte("姓名,手机\n")})
+	_, err = e.svc.Upload(e.Ctx, e.Owner, transfer.Upload{Filename: "客户.xlsx", Data: []byte("姓名,手机\n")})
 	if transfer.Reason(err) != transfer.ReasonNotXLSX {
 		t.Fatalf("text named .xlsx: %v", err)
 	}
