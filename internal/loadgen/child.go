@@ -51,5 +51,12 @@ func (c *clientProcess) read(prefix string) (string, error) {
 // PID is the client process id, for CPU readings.
 func (c *clientProcess) PID() int { return c.cmd.Process.Pid }
 
-// wait waits for the client process to exit.
-func (c *clientProcess) wait() { _ = c.cmd.Wait() }
+// wait closes the client's stdin and waits for it to exit: a client still waiting for
+// a word (the parent gave up on an error) sees the end of its input and stops, rather
+// than both processes waiting for each other.
+func (c *clientProcess) wait() {
+	if in, ok := c.stdin.(io.Closer); ok {
+		_ = in.Close()
+	}
+	_ = c.cmd.Wait()
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -43,9 +44,14 @@ type BuyPhase struct {
 }
 
 // RunFlashSaleClients is the buyer side of the flash-sale benchmark, in its own
-// process. Protocol with the parent over stdin/stdout: "created N", then per round:
-// waits "go <sale id>" → "phase1 {json}" → waits "again" → "phase2 {json}"; "done"
-// ends it. Phase 1 is the storm; in phase 2 every buyer buys again, which the server refuses from memory (limit_reached
+// process. Protocol with the parent over stdin/stdout: "created N", then commands:
+//   - "watch N": the first N buyers join the room over WebSocket (and stay) → "watching {json}";
+//   - "go <sale id>" → "phase1 {json}" → waits "again" → "phase2 {json}": one round;
+//   - "pay N": N of the orders answered 201 so far are paid through the sandbox cashier → "paid {json}";
+//   - "leave": the watchers leave the room → "left N";
+//   - "done" ends it.
+//
+// Phase 1 is the storm; in phase 2 every buyer buys again, which the server refuses from memory (limit_reached
 // or sold_out): the same route, authentication and connections without a commit —
 // the no-op baseline the storm is compared with.
 func RunFlashSaleClients(ctx context.Context, opt FlashSaleClientOptions, in io.Reader, out io.Writer) error {
@@ -67,20 +73,40 @@ func RunFlashSaleClients(ctx context.Context, opt FlashSaleClientOptions, in io.
 	for i := range all {
 		all[i] = i
 	}
-	// One round per sale the parent names, until it says "done".
+	show := &buyerShow{opt: opt, hc: hc, tokens: map[int64]string{}, orders: map[int64]int64{}}
+	for i, id := range ids {
+		show.tokens[id] = tokens[i]
+	}
+	defer show.leave()
 	for lines.Scan() && lines.Text() != "done" {
-		sale, err := strconv.ParseInt(strings.TrimPrefix(lines.Text(), "go "), 10, 64)
-		if err != nil || !strings.HasPrefix(lines.Text(), "go ") {
-			return fmt.Errorf("bench clients: expected \"go <sale id>\" or \"done\" from the parent, got %q", lines.Text())
+		cmd, arg, _ := strings.Cut(lines.Text(), " ")
+		n, err := strconv.ParseInt(arg, 10, 64)
+		if err != nil && cmd != "leave" {
+			return fmt.Errorf("bench clients: expected a number after %q, got %q", cmd, lines.Text())
 		}
-		path := "/api/v1/flash-sales/" + strconv.FormatInt(sale, 10) + "/orders"
-		raw, _ := json.Marshal(buyStorm(ctx, opt, path, tokens, ids, jobs, true))
-		fmt.Fprintf(out, "phase1 %s\n", raw)
-		if !lines.Scan() || lines.Text() != "again" {
-			return fmt.Errorf("bench clients: expected \"again\" from the parent")
+		switch cmd {
+		case "watch":
+			raw, _ := json.Marshal(show.watch(ctx, tokens[:min(int(n), len(tokens))], ids))
+			fmt.Fprintf(out, "watching %s\n", raw)
+		case "pay":
+			raw, _ := json.Marshal(show.pay(int(n)))
+			fmt.Fprintf(out, "paid %s\n", raw)
+		case "leave":
+			fmt.Fprintf(out, "left %d\n", show.leave())
+		case "go":
+			path := "/api/v1/flash-sales/" + strconv.FormatInt(n, 10) + "/orders"
+			storm := buyStorm(ctx, opt, path, tokens, ids, jobs, true)
+			maps.Copy(show.orders, storm.Orders)
+			raw, _ := json.Marshal(storm)
+			fmt.Fprintf(out, "phase1 %s\n", raw)
+			if !lines.Scan() || lines.Text() != "again" {
+				return fmt.Errorf("bench clients: expected \"again\" from the parent")
+			}
+			raw, _ = json.Marshal(buyStorm(ctx, opt, path, tokens, ids, all, false))
+			fmt.Fprintf(out, "phase2 %s\n", raw)
+		default:
+			return fmt.Errorf("bench clients: unknown command %q from the parent", lines.Text())
 		}
-		raw, _ = json.Marshal(buyStorm(ctx, opt, path, tokens, ids, all, false))
-		fmt.Fprintf(out, "phase2 %s\n", raw)
 	}
 	return nil
 }

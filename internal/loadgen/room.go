@@ -26,14 +26,21 @@ type RoomResult struct {
 	Clients          RoomClientResult
 	RSSPerViewer     float64 // bytes of server RSS per idle viewer
 	DeliveriesPerSec float64
-	ServerCPU        float64 // server CPU seconds per wall second during the load
-	ClientCPU        float64 // the viewer process's CPU seconds per wall second
+	ServerCPU        float64  // server CPU seconds per wall second during the load
+	ClientCPU        float64  // the viewer process's CPU seconds per wall second
+	Show             RoomShow // the session's post-live report reconciled with the storm
 }
 
 // RunRoomBench starts a server, opens N viewers from a separate process, measures idle
-// memory per viewer, then drives comments and likes and measures delivery and latency.
+// memory per viewer, then drives comments and likes and measures delivery and latency;
+// then it ends the session and checks its post-live report against the storm.
 func RunRoomBench(ctx context.Context, opt RoomOptions, out io.Writer) (RoomResult, error) {
 	var res RoomResult
+	if opt.Senders+opt.Likers > opt.Viewers {
+		// Senders and likers are different viewers, so a refusal the room sends back is
+		// known to be a comment's or a like's.
+		return res, fmt.Errorf("--senders (%d) plus --likers (%d) must not exceed --viewers (%d)", opt.Senders, opt.Likers, opt.Viewers)
+	}
 	srv, err := StartServer(ctx, opt.Exe, "SIYU_API_PER_SECOND=1000000")
 	if err != nil {
 		return res, err
@@ -95,6 +102,10 @@ func RunRoomBench(ctx context.Context, opt RoomOptions, out io.Writer) (RoomResu
 	if res.Clients.Seconds > 0 {
 		res.DeliveriesPerSec = float64(res.Clients.Deliveries) / res.Clients.Seconds
 	}
+	fmt.Fprintln(out, "ending the show and reading its report…")
+	if err := res.Show.finish(owner, sess.ID, res.Clients); err != nil {
+		return res, err
+	}
 	table := res.table(opt)
 	fmt.Fprintln(out, table)
 	if opt.Report != "" {
@@ -102,6 +113,9 @@ func RunRoomBench(ctx context.Context, opt RoomOptions, out io.Writer) (RoomResu
 			return res, err
 		}
 		fmt.Fprintf(out, "appended to %s\n", opt.Report)
+	}
+	if !res.Show.OK {
+		return res, fmt.Errorf("room invariants violated: the post-live report does not reconcile (see the table)")
 	}
 	return res, nil
 }
@@ -144,6 +158,7 @@ func (r RoomResult) table(opt RoomOptions) string {
 	fmt.Fprintf(w, "| viewers dropped during the load | %d | |\n", c.Dropped)
 	fmt.Fprintf(w, "| server memory per idle viewer (RSS) | %.1f KiB | ≤ 20 KiB (Centrifugo ~48 KiB) |\n", r.RSSPerViewer/1024)
 	fmt.Fprintf(w, "| CPU during the load: server / viewer process | %.2f / %.2f cores | of %d, shared |\n", r.ServerCPU, r.ClientCPU, runtime.NumCPU())
+	r.Show.rows(w, c)
 	w.Flush()
 	return b.String()
 }

@@ -45,6 +45,12 @@ type RoomClientResult struct {
 	OwnSent      int64   `json:"own_sent"`
 	OwnSeen      int64   `json:"own_seen"`
 	Dropped      int64   `json:"dropped"`
+	// Error frames the room sent back, by who got them: senders send only comments and
+	// likers only likes, so each is a refused comment or like; Unattributed are errors
+	// a viewer that sends both (or neither) got (must be 0).
+	CommentsRefused int64 `json:"comments_refused"`
+	LikesRefused    int64 `json:"likes_refused"`
+	Unattributed    int64 `json:"unattributed"`
 }
 
 type benchViewer struct {
@@ -52,6 +58,7 @@ type benchViewer struct {
 	id        int64
 	sample    bool
 	sender    bool
+	liker     bool
 	latencies []float64
 	ownSeen   int64
 	sentMu    sync.Mutex
@@ -61,6 +68,7 @@ type benchViewer struct {
 var (
 	likeMsg       = []byte(`{"type":"like","count":1}`)
 	commentMarker = []byte(`"type":"comment"`)
+	errorMarker   = []byte(`"type":"error"`)
 	benchPrefix   = []byte(`"text":"b:`)
 )
 
@@ -168,14 +176,18 @@ func connectViewers(ctx context.Context, opt RoomClientOptions, tokens []string,
 // driveRoom sends comments and likes at the requested rates while every viewer reads,
 // and measures delivery counts and comment latency (the send time travels in the text).
 func driveRoom(ctx context.Context, opt RoomClientOptions, viewers []*benchViewer) RoomClientResult {
-	var deliveries, frames, dropped atomic.Int64
+	var t readTally
 	readCtx, stopReading := context.WithCancel(ctx)
 	var readers sync.WaitGroup
-	for _, v := range viewers {
+	nSenders, nLikers := min(opt.Senders, len(viewers)), min(opt.Likers, len(viewers))
+	for i, v := range viewers {
+		// The viewers that send below, named before anyone reads, so a refusal is
+		// counted against what its viewer sends.
+		v.sender, v.liker = i < nSenders, i >= len(viewers)-nLikers
 		readers.Add(1)
 		go func() {
 			defer readers.Done()
-			v.read(readCtx, &deliveries, &frames, &dropped)
+			v.read(readCtx, &t)
 		}()
 	}
 	start := time.Now()
@@ -187,7 +199,7 @@ func driveRoom(ctx context.Context, opt RoomClientOptions, viewers []*benchViewe
 	go func() {
 		defer senders.Done()
 		pace(runCtx, opt.CommentsPerSec, func(n int64) {
-			v := viewers[int(n)%min(opt.Senders, len(viewers))]
+			v := viewers[int(n)%nSenders]
 			at := time.Now().UnixNano()
 			v.sentMu.Lock()
 			if v.sent == nil {
@@ -204,9 +216,8 @@ func driveRoom(ctx context.Context, opt RoomClientOptions, viewers []*benchViewe
 	}()
 	go func() {
 		defer senders.Done()
-		likers := min(opt.Likers, len(viewers))
 		pace(runCtx, opt.LikesPerSec, func(n int64) {
-			v := viewers[len(viewers)-1-int(n)%likers]
+			v := viewers[len(viewers)-1-int(n)%nLikers]
 			if v.conn.writeText(likeMsg) == nil {
 				likesSent.Add(1)
 			}
@@ -229,8 +240,9 @@ func driveRoom(ctx context.Context, opt RoomClientOptions, viewers []*benchViewe
 	}
 	slices.Sort(all)
 	res := RoomClientResult{Seconds: elapsed.Seconds(), CommentsSent: commentsSent.Load(), LikesSent: likesSent.Load(),
-		Deliveries: deliveries.Load(), Frames: frames.Load(), Samples: len(all), OwnSent: ownSent.Load(),
-		OwnSeen: ownSeen, Dropped: dropped.Load()}
+		Deliveries: t.deliveries.Load(), Frames: t.frames.Load(), Samples: len(all), OwnSent: ownSent.Load(),
+		OwnSeen: ownSeen, Dropped: t.dropped.Load(), CommentsRefused: t.commentsRefused.Load(), LikesRefused: t.likesRefused.Load(),
+		Unattributed: t.unattributed.Load()}
 	if len(all) > 0 {
 		res.P50ms = all[len(all)/2]
 		res.P99ms = all[len(all)*99/100]
@@ -263,18 +275,34 @@ func pace(ctx context.Context, rate int, send func(n int64)) {
 	}
 }
 
-func (v *benchViewer) read(ctx context.Context, deliveries, frames, dropped *atomic.Int64) {
+// readTally is what every viewer's reader adds to.
+type readTally struct {
+	deliveries, frames, dropped                 atomic.Int64
+	commentsRefused, likesRefused, unattributed atomic.Int64
+}
+
+func (v *benchViewer) read(ctx context.Context, t *readTally) {
 	for {
 		data, err := v.conn.readMessage()
 		if err != nil {
 			if ctx.Err() == nil {
-				dropped.Add(1)
+				t.dropped.Add(1)
 			}
 			return
 		}
-		frames.Add(1)
+		t.frames.Add(1)
+		if e := int64(bytes.Count(data, errorMarker)); e > 0 {
+			switch {
+			case v.sender && !v.liker:
+				t.commentsRefused.Add(e)
+			case v.liker && !v.sender:
+				t.likesRefused.Add(e)
+			default:
+				t.unattributed.Add(e)
+			}
+		}
 		n := bytes.Count(data, commentMarker)
-		deliveries.Add(int64(n))
+		t.deliveries.Add(int64(n))
 		if n == 0 || (!v.sample && !v.sender) {
 			continue
 		}
