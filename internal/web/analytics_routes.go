@@ -1,22 +1,24 @@
 package web
 
 import (
-	"fmt"
 	"html/template"
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 )
 
 // analyticsPages are the templates of the 数据分析 area. They share
 // analytics_partials.html (sub-navigation, KPI tiles, the area's stylesheet and
 // scripts), which the console-wide page list does not know about, so mountAnalytics
-// parses them itself, as mountCommerce does.
+// parses them itself (parseAreaPages), with template functions of its own.
 var analyticsPages = []string{"analytics_list", "analytics_live", "analytics_report"}
 
 // mountAnalytics registers the 数据分析 area: the list of sessions with their headline
 // figures, the live dashboard (数据大屏) of a session and its post-live report (直播复盘)
 // with the Excel export and one-click tagging of its customers.
 func (c *Console) mountAnalytics(mux *http.ServeMux) {
-	c.parseAnalyticsPages()
+	c.parseAreaPages("templates/analytics_partials.html", analyticsPages, c.analyticsFuncs)
 	const key = "analytics"
 	mux.Handle("GET /console/analytics", c.authed(key, c.analyticsList))
 	mux.Handle("GET /console/analytics/sessions/{id}", c.authed(key, c.analyticsSession))
@@ -25,25 +27,6 @@ func (c *Console) mountAnalytics(mux *http.ServeMux) {
 	mux.Handle("GET /console/analytics/sessions/{id}/report.xlsx", c.authed(key, c.analyticsXLSX))
 	mux.Handle("POST /console/analytics/sessions/{id}/tag", c.authed(key, c.analyticsTag))
 	mux.Handle("POST /console/analytics/token", c.authed(key, c.analyticsToken))
-}
-
-// parseAnalyticsPages adds the area's pages to every language: the console shell
-// comes from a parsed page (error), whose content the area's page replaces. The
-// area's own template functions are bound to the language. It panics on a template
-// error, which the package tests catch.
-func (c *Console) parseAnalyticsPages() {
-	for _, l := range languages {
-		for _, name := range analyticsPages {
-			t, err := c.pages[l]["error"].Clone()
-			if err == nil {
-				_, err = t.Funcs(c.analyticsFuncs(l)).ParseFS(files, "templates/analytics_partials.html", "templates/"+name+".html")
-			}
-			if err != nil {
-				panic(fmt.Sprintf("web: template %s: %v", name, err))
-			}
-			c.pages[l][name] = t
-		}
-	}
 }
 
 // analyticsFuncs are the area's template functions: ratios as percentages, watch
@@ -55,5 +38,14 @@ func (c *Console) analyticsFuncs(lang string) template.FuncMap {
 		"change":   fmtChange,
 		"changeUp": func(f *float64) bool { return f != nil && *f > 0 },
 		"changeDn": func(f *float64) bool { return f != nil && *f < 0 },
+		"strs":     func(s ...string) []string { return s },
+		"round":    func(f float64) int64 { return int64(math.Round(f)) },
+		"dec1":     func(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64) },
+		"clock": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(shanghai).Format("15:04:05")
+		},
 	}
 }
