@@ -63,6 +63,7 @@ func (c *Console) studio(q *rq) error {
 		"followers_only": s.FollowersOnly, "host_name": s.Host.Name, "user_id": q.p.UserID,
 		"is_host": s.Host.ID == q.p.UserID, "manage": d.Manage, "gift_icons": giftIcons, "gifts": giftIcon,
 		"entry_url": s.EntryURL, "co_stream_session_id": s.CoStreamWith, "promo": d.Promo,
+		"can_analytics": q.p.Can(org.PermAnalyticsView), // drop alerts from the live dashboard
 	}
 	q.csp = q.mediaCSP()
 	q.render(http.StatusOK, "live_studio", "live.studio", d)

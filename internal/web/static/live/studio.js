@@ -61,12 +61,16 @@ function promptText(m) {
     case 'welcome': return t('js.prompt.welcome', m.nickname);
     case 'thank_gift': return m.gift_name ? t('js.prompt.thank', m.nickname, gift) : m.text;
     case 'suggest_red_envelope': return m.gift_name ? t('js.prompt.envelope', m.nickname, gift, fmtYuan(m.gift_value || 0)) : m.text;
+    case 'traffic_drop':
+    case 'engagement_drop':
+      return t('js.prompt.' + m.kind, m.window_minutes, Math.round(-(m.change || 0) * 100), m.previous, m.current);
   }
   return m.text || '';
 }
 
 function prompt(m) {
-  const kinds = { welcome: ['users', 'p-welcome'], thank_gift: ['gift', 'p-thank'], suggest_red_envelope: ['zap', 'p-envelope'] };
+  const kinds = { welcome: ['users', 'p-welcome'], thank_gift: ['gift', 'p-thank'], suggest_red_envelope: ['zap', 'p-envelope'],
+    traffic_drop: ['trend', 'p-alert'], engagement_drop: ['trend', 'p-alert'] };
   const [ic, cls] = kinds[m.kind] || ['zap', 'p-welcome'];
   const done = el('button', { type: 'button', class: 'btn btn-sm btn-ghost', text: t('js.prompt.done') });
   const li = el('li', { class: 'prompt ' + cls, 'data-testid': 'prompt', 'data-kind': m.kind },
@@ -255,6 +259,23 @@ function onEvent(m) {
   }
 }
 
+// ---------- drop alerts ----------
+// Analytics stores an alert when entries or engagement fall sharply against the minutes
+// before (tenant settings); the host sees each once, as a prompt and a toast, while live.
+const seenAlerts = new Set();
+async function checkAlerts() {
+  try {
+    const d = await call(`/api/v1/sessions/${sid}/dashboard`);
+    for (const a of d.alerts || []) {
+      if (seenAlerts.has(a.id)) continue;
+      seenAlerts.add(a.id);
+      const m = { ...a, text: a.message };
+      prompt(m);
+      toast(promptText(m), 8000);
+    }
+  } catch { /* a missed poll is retried on the next one */ }
+}
+
 (async () => {
   renderVideo(boot.video_url, null);
   try {
@@ -274,4 +295,8 @@ function onEvent(m) {
   socket.open();
   mod.loadHistory();
   loadMics();
+  if (boot.can_analytics) {
+    checkAlerts();
+    setInterval(checkAlerts, 15000);
+  }
 })();
