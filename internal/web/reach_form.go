@@ -64,7 +64,16 @@ func (c *Console) reachNew(q *rq) error {
 	if sid := q.r.URL.Query().Get("session"); sid != "" {
 		f.Values.Set("session_id", sid)
 	}
-	return c.renderReachForm(q, http.StatusOK, nil, f, []reachRow{{}})
+	rows := []reachRow{{}}
+	if tag := strings.TrimSpace(q.r.URL.Query().Get("tag")); tag != "" && c.Segments != nil {
+		id, err := c.followupSegment(q.r.Context(), q, tag)
+		if err != nil {
+			return err
+		}
+		rows[0].Value = fmt.Sprintf("segment:%d", id)
+		f.Values.Set("name", c.tr(q.lang, "reach.followup.segment", tag))
+	}
+	return c.renderReachForm(q, http.StatusOK, nil, f, rows)
 }
 
 func (c *Console) reachEdit(q *rq) error {
