@@ -32,8 +32,11 @@ type applier struct {
 	tags    map[int64]*tagDiff // tag changes per customer
 	paid    []paidOrder        // orders paid in this transaction, for window timers
 	merged  [][2]int64         // (survivor, merged-away) pairs, for webhooks
-	eval    *evalData          // rule-evaluation data read in bulk (prefetchEval)
-	changes []change
+	eval    *evalData          // rule-evaluation data read in bulk (prefetchEval) or with the rows
+	// ruleData: rows are loaded with their rule data (ruledata.go). Set by writers
+	// whose other writes to orders and tags call forgetRuleData (events, timers).
+	ruleData bool
+	changes  []change
 }
 
 type tagDiff struct{ added, removed []int64 }
@@ -54,6 +57,15 @@ func (ap *applier) row(ctx context.Context, tenantID, id int64) (*custRow, error
 			return nil, siyu.Errorf(siyu.ENOTFOUND, "customer %d not found", id)
 		}
 		return r, nil
+	}
+	if ap.ruleData {
+		if err := ap.prefetchRows(ctx, tenantID, []int64{id}); err != nil {
+			return nil, err
+		}
+		if r, ok := ap.rows[id]; ok {
+			return r, nil
+		}
+		return nil, siyu.Errorf(siyu.ENOTFOUND, "customer %d not found", id)
 	}
 	r, err := getCustomer(ctx, ap.tx, tenantID, id, true)
 	if err != nil {
@@ -92,6 +104,14 @@ func (ap *applier) create(ctx context.Context, r *custRow) error {
 	ap.rows[r.ID] = r
 	ap.order = append(ap.order, r.ID)
 	ap.changed[r.ID] = true
+	if ap.ruleData { // a new profile carries no tags and has no orders
+		rules, err := ap.s.rules.get(ctx, ap.tx, r.TenantID)
+		if err != nil {
+			return err
+		}
+		e := ap.evalData()
+		e.done[r.ID], e.sums[r.ID] = true, zeroSums(rules.windows)
+	}
 	return nil
 }
 
@@ -152,41 +172,29 @@ func (ap *applier) finish(ctx context.Context) error {
 			live = append(live, r)
 		}
 	}
-	for _, rows := range [][]*custRow{gone, live} {
-		for _, part := range byTenantRows(rows) {
+	for _, part := range byTenantRows(gone) {
+		if err := ap.saveRows(ctx, part); err != nil {
+			return err
+		}
+	}
+	// Rules read the rows in memory, not the table: the tags are decided first, so one
+	// changed row and its tag changes can be written in one statement.
+	writes, err := ap.decideChanged(ctx)
+	if err != nil {
+		return err
+	}
+	if len(live) == 1 {
+		err = ap.writeTags(ctx, writes, live[0])
+	} else {
+		for _, part := range byTenantRows(live) {
 			if err := ap.saveRows(ctx, part); err != nil {
 				return err
 			}
 		}
+		err = ap.writeTags(ctx, writes, nil)
 	}
-	byTenant := map[int64][]int64{}
-	var tenants []int64
-	for _, id := range ap.order {
-		if r := ap.rows[id]; ap.changed[id] && !r.gone() {
-			if byTenant[r.TenantID] == nil {
-				tenants = append(tenants, r.TenantID)
-			}
-			byTenant[r.TenantID] = append(byTenant[r.TenantID], id)
-		}
-	}
-	for _, t := range tenants {
-		rules, err := ap.s.rules.get(ctx, ap.tx, t)
-		if err != nil {
-			return err
-		}
-		if len(rules.tags) == 0 {
-			continue
-		}
-		if len(byTenant[t]) > 1 {
-			if err := ap.prefetchEval(ctx, t, byTenant[t], rules.windows); err != nil {
-				return err
-			}
-		}
-		for _, id := range byTenant[t] {
-			if err := ap.evaluate(ctx, ap.rows[id]); err != nil {
-				return err
-			}
-		}
+	if err != nil {
+		return err
 	}
 	if err := ap.scheduleWindows(ctx); err != nil {
 		return err
@@ -211,6 +219,38 @@ func (ap *applier) finish(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// decideChanged decides the rule tags of every changed live profile, reading the rule
+// data not read with the rows (one statement per tenant and chunk).
+func (ap *applier) decideChanged(ctx context.Context) ([]tagWrite, error) {
+	byTenant := map[int64][]int64{}
+	var tenants []int64
+	for _, id := range ap.order {
+		if r := ap.rows[id]; ap.changed[id] && !r.gone() {
+			if byTenant[r.TenantID] == nil {
+				tenants = append(tenants, r.TenantID)
+			}
+			byTenant[r.TenantID] = append(byTenant[r.TenantID], id)
+		}
+	}
+	var writes []tagWrite
+	for _, t := range tenants {
+		rules, err := ap.s.rules.get(ctx, ap.tx, t)
+		if err != nil {
+			return nil, err
+		}
+		if len(rules.tags) == 0 {
+			continue
+		}
+		if err := ap.ensureRuleData(ctx, t, byTenant[t], rules.windows); err != nil {
+			return nil, err
+		}
+		for _, id := range byTenant[t] {
+			writes = append(writes, ap.decide(ap.rows[id], rules)...)
+		}
+	}
+	return writes, nil
 }
 
 // byTenantRows splits rows by tenant, keeping their order.

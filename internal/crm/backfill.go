@@ -89,14 +89,27 @@ func (ap *applier) backfillPage(ctx context.Context, tenantID, after int64) (int
 	if err != nil {
 		return 0, err
 	}
+	if err := ap.prefetchRows(ctx, tenantID, ids); err != nil {
+		return 0, err
+	}
+	if len(rules.tags) > 0 {
+		if err := ap.ensureRuleData(ctx, tenantID, ids, rules.windows); err != nil {
+			return 0, err
+		}
+	}
+	var writes []tagWrite
 	for _, id := range ids {
 		r, err := ap.row(ctx, tenantID, id)
 		if err != nil {
 			return 0, err
 		}
-		if err := ap.evaluate(ctx, r); err != nil {
-			return 0, err
+		if len(rules.tags) > 0 {
+			writes = append(writes, ap.decide(r, rules)...)
 		}
+	}
+	ap.markWritten(writes)
+	if err := ap.writeTags(ctx, writes, nil); err != nil {
+		return 0, err
 	}
 	if len(ids) > 0 && len(rules.windows) > 0 && ap.s.queue != nil {
 		longest := 0

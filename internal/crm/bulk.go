@@ -48,7 +48,13 @@ func (ap *applier) prefetchViewers(ctx context.Context, tenantID int64, viewers 
 	return ap.prefetchRows(ctx, tenantID, ids)
 }
 
-// prefetchRows loads customer rows not loaded yet (locking them on PostgreSQL).
+// ruleDataRows is the most rows prefetchRows reads with their rule data: for more, the
+// correlated sub-selects cost more than one set-based statement (prefetchEval).
+const ruleDataRows = 8
+
+// prefetchRows loads customer rows not loaded yet (locking them on PostgreSQL), with
+// their rule data when the applier asks for it (ap.ruleData), the tenant has rules and
+// the rows are few.
 func (ap *applier) prefetchRows(ctx context.Context, tenantID int64, ids []int64) error {
 	var todo []any
 	seen := map[int64]bool{}
@@ -58,20 +64,42 @@ func (ap *applier) prefetchRows(ctx context.Context, tenantID int64, ids []int64
 			todo = append(todo, id)
 		}
 	}
+	if len(todo) == 0 {
+		return nil
+	}
+	cols, pre := custCols, []any(nil)
+	var windows []int
+	if ap.ruleData && len(todo) <= ruleDataRows {
+		rules, err := ap.s.rules.get(ctx, ap.tx, tenantID)
+		if err != nil {
+			return err
+		}
+		if len(rules.tags) > 0 {
+			var extra string
+			extra, pre = ruleDataCols(ap.tx.Dialect(), ap.now, rules.windows)
+			cols, windows = custCols+", "+extra, rules.windows
+		}
+	}
 	for start := 0; start < len(todo); start += chunk {
 		part := todo[start:min(start+chunk, len(todo))]
-		q := `SELECT ` + custCols + ` FROM customers WHERE tenant_id = ? AND id IN (` + placeholders(len(part)) + `) ORDER BY id`
+		q := `SELECT ` + cols + ` FROM customers c WHERE c.tenant_id = ? AND c.id IN (` + placeholders(len(part)) + `) ORDER BY c.id`
 		if ap.tx.Dialect() == db.Postgres {
 			q += ` FOR UPDATE`
 		}
-		var rows []custRow
-		if err := ap.tx.SelectContext(ctx, &rows, q, append([]any{tenantID}, part...)...); err != nil {
+		args := append(append(append([]any{}, pre...), tenantID), part...)
+		var rows []custRuleRow
+		if err := ap.tx.SelectContext(ctx, &rows, q, args...); err != nil {
 			return fmt.Errorf("crm: load customers: %w", err)
 		}
 		for i := range rows {
 			r := &rows[i]
-			ap.rows[r.ID] = r
+			ap.rows[r.ID] = &r.custRow
 			ap.order = append(ap.order, r.ID)
+			if pre != nil {
+				if err := ap.keepRuleData(r, windows); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	return nil
@@ -88,9 +116,7 @@ type evalData struct {
 // and their windowed order sums: one statement per chunk of customers (a UNION of the
 // tags and one sum per window), so evaluating rules costs one round trip.
 func (ap *applier) prefetchEval(ctx context.Context, tenantID int64, ids []int64, windows []int) error {
-	if ap.eval == nil {
-		ap.eval = &evalData{have: map[int64][]int64{}, sums: map[int64]map[int][2]int64{}, done: map[int64]bool{}}
-	}
+	e := ap.evalData()
 	for start := 0; start < len(ids); start += chunk {
 		part := ids[start:min(start+chunk, len(ids))]
 		in := placeholders(len(part))
@@ -99,6 +125,8 @@ func (ap *applier) prefetchEval(ctx context.Context, tenantID int64, ids []int64
 		args := []any{tenantID, TagRule}
 		for _, id := range part {
 			args = append(args, id)
+			delete(e.have, id)
+			e.sums[id] = zeroSums(windows) // a customer without a row below has nothing in the window
 		}
 		for _, w := range windows {
 			q += fmt.Sprintf(` UNION ALL SELECT customer_id, %d AS w, CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS a, COUNT(*) AS b
@@ -120,18 +148,18 @@ func (ap *applier) prefetchEval(ctx context.Context, tenantID int64, ids []int64
 		}
 		for _, r := range rows {
 			if r.W == 0 {
-				ap.eval.have[r.CustomerID] = append(ap.eval.have[r.CustomerID], r.A)
+				e.have[r.CustomerID] = append(e.have[r.CustomerID], r.A)
 				continue
 			}
-			m := ap.eval.sums[r.CustomerID]
+			m := e.sums[r.CustomerID]
 			if m == nil {
 				m = map[int][2]int64{}
-				ap.eval.sums[r.CustomerID] = m
+				e.sums[r.CustomerID] = m
 			}
 			m[r.W] = [2]int64{r.A, r.B}
 		}
 		for _, id := range part {
-			ap.eval.done[id] = true
+			e.done[id] = true
 		}
 	}
 	return nil

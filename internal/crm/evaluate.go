@@ -99,44 +99,47 @@ func (ap *applier) evaluate(ctx context.Context, r *custRow) error {
 	if err != nil || len(rules.tags) == 0 {
 		return err
 	}
-	if ap.eval == nil || !ap.eval.done[r.ID] {
-		if err := ap.prefetchEval(ctx, r.TenantID, []int64{r.ID}, rules.windows); err != nil {
-			return err
-		}
+	if err := ap.ensureRuleData(ctx, r.TenantID, []int64{r.ID}, rules.windows); err != nil {
+		return err
 	}
+	writes := ap.decide(r, rules)
+	ap.markWritten(writes)
+	return ap.writeTags(ctx, writes, nil)
+}
+
+// decide compares r's rule tags with what its aggregates (and the rule data read
+// before, see ensureRuleData) call for, records the difference for the observers and
+// returns the writes that make them match.
+func (ap *applier) decide(r *custRow, rules *tenantRules) []tagWrite {
+	e := ap.evalData()
 	m := r.metrics()
 	if len(rules.windows) > 0 {
 		m.SpentIn, m.OrdersIn = map[int]int64{}, map[int]int64{}
 		for _, w := range rules.windows {
-			sum := ap.eval.sums[r.ID][w]
+			sum := e.sums[r.ID][w]
 			m.SpentIn[w], m.OrdersIn[w] = sum[0], sum[1]
 		}
 	}
-	have := ap.eval.have[r.ID]
+	have := e.have[r.ID]
+	var writes []tagWrite
 	var added, removed []int64
 	for _, t := range rules.tags {
 		want, has := t.rule.Eval(m), containsID(have, t.id)
 		switch {
 		case want && !has:
-			if _, err := ap.tx.ExecContext(ctx, `INSERT INTO customer_tags (tenant_id, customer_id, tag_id, source, created_at)
-				VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, customer_id, tag_id) DO NOTHING`, r.TenantID, r.ID, t.id, TagRule, ap.now); err != nil {
-				return fmt.Errorf("crm: rule tag: %w", err)
-			}
+			writes = append(writes, tagWrite{tenantID: r.TenantID, customerID: r.ID, tagID: t.id, add: true})
 			added = append(added, t.id)
 		case has && !want:
-			if _, err := ap.tx.ExecContext(ctx, `DELETE FROM customer_tags WHERE tenant_id = ? AND customer_id = ? AND tag_id = ?`,
-				r.TenantID, r.ID, t.id); err != nil {
-				return fmt.Errorf("crm: rule tag: %w", err)
-			}
+			writes = append(writes, tagWrite{tenantID: r.TenantID, customerID: r.ID, tagID: t.id})
 			removed = append(removed, t.id)
 		}
 	}
-	// What was just read is stale once tags change (a merge, a second evaluation).
-	delete(ap.eval.done, r.ID)
-	delete(ap.eval.have, r.ID)
-	delete(ap.eval.sums, r.ID)
+	// What was read is stale once tags change (a merge, a second evaluation).
+	delete(e.done, r.ID)
+	delete(e.have, r.ID)
+	delete(e.sums, r.ID)
 	ap.tagged(r.ID, added, removed)
-	return nil
+	return writes
 }
 
 type windowPayload struct {
@@ -185,6 +188,7 @@ func (s *Service) runWindowJob(ctx context.Context, j jobs.Job) error {
 		return jobs.Permanent(err)
 	}
 	return s.write(ctx, func(ap *applier) error {
+		ap.ruleData = true
 		r, err := ap.live(ctx, j.TenantID, p.CustomerID)
 		if siyu.ErrorCode(err) == siyu.ENOTFOUND {
 			return nil

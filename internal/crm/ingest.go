@@ -211,6 +211,7 @@ func (s *Service) round(ctx context.Context) (int, error) {
 	acts := s.takeActivity()
 	n := 0
 	err := s.write(ctx, func(ap *applier) error {
+		ap.ruleData = true
 		claim := `DELETE FROM crm_inbox WHERE id IN (SELECT id FROM crm_inbox ORDER BY id LIMIT ?)
 			RETURNING id, tenant_id, kind, viewer_id, session_id, ref_id, amount, text, at`
 		if ap.tx.Dialect() == db.Postgres {

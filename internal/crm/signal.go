@@ -46,6 +46,7 @@ type Signal struct {
 // commit. The event worker applies the hooks' signals the same way, in batches.
 func (s *Service) Apply(ctx context.Context, sigs ...Signal) error {
 	return s.write(ctx, func(ap *applier) error {
+		ap.ruleData = true
 		for _, sig := range sigs {
 			if err := ap.apply(ctx, sig); err != nil {
 				return err
@@ -64,6 +65,11 @@ func (ap *applier) subject(ctx context.Context, sig Signal) (*custRow, error) {
 }
 
 func (ap *applier) apply(ctx context.Context, sig Signal) error {
+	switch sig.Kind {
+	case SignalPaid, SignalRefunded, SignalPhone:
+		// They write orders or, merging, tags: rule data read before is stale.
+		defer ap.forgetRuleData()
+	}
 	if sig.Kind == SignalEnded {
 		return ap.sessionEnded(ctx, sig)
 	}

@@ -87,17 +87,23 @@ func getCustomer(ctx context.Context, q db.Querier, tenantID, id int64, lock boo
 	return &r, nil
 }
 
-// saveCustomer writes back every column the applier may change.
-func saveCustomer(ctx context.Context, q db.Querier, r *custRow) error {
-	_, err := q.ExecContext(ctx, `UPDATE customers SET name = ?, phone = ?, remark = ?, first_source = ?, last_source = ?,
+// saveCustomerSQL writes back every column the applier may change (args: saveArgs).
+const saveCustomerSQL = `UPDATE customers SET name = ?, phone = ?, remark = ?, first_source = ?, last_source = ?,
 		orders_count = ?, spent_fen = ?, watch_ms = ?, last_seen_at = ?, merged_into = ?, erased_at = ?, updated_at = ?,
 		first_touch_at = ?, last_touch_at = ?, first_entry_link_id = ?, last_entry_link_id = ?, sessions = ?,
 		reservations = ?, no_shows = ?, comments = ?, gifts_fen = ?
-		WHERE tenant_id = ? AND id = ?`,
-		r.Name, r.Phone, r.Remark, r.FirstSource, r.LastSource, r.OrdersCount, r.SpentFen, r.WatchMS, r.LastSeenAt,
+		WHERE tenant_id = ? AND id = ?`
+
+// saveArgs are the arguments of saveCustomerSQL for r.
+func (r *custRow) saveArgs() []any {
+	return []any{r.Name, r.Phone, r.Remark, r.FirstSource, r.LastSource, r.OrdersCount, r.SpentFen, r.WatchMS, r.LastSeenAt,
 		r.MergedInto, r.ErasedAt, r.UpdatedAt, r.FirstTouchAt, r.LastTouchAt, r.FirstLinkID, r.LastLinkID, r.Sessions,
-		r.Reservations, r.NoShows, r.Comments, r.GiftsFen, r.TenantID, r.ID)
-	if err != nil {
+		r.Reservations, r.NoShows, r.Comments, r.GiftsFen, r.TenantID, r.ID}
+}
+
+// saveCustomer writes back every column the applier may change.
+func saveCustomer(ctx context.Context, q db.Querier, r *custRow) error {
+	if _, err := q.ExecContext(ctx, saveCustomerSQL, r.saveArgs()...); err != nil {
 		return fmt.Errorf("crm: save customer %d: %w", r.ID, err)
 	}
 	return nil
