@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/siyu-live/siyu/internal/analytics/dashboard"
 	"github.com/siyu-live/siyu/internal/live"
@@ -74,23 +73,3 @@ func (c *Console) channelName(lang, ch string) string {
 // as the studio's token route does: a CSRF-protected POST (the authed wrapper checks
 // it) by a signed-in member who may view analytics (the area's permission).
 func (c *Console) analyticsToken(q *rq) error { return c.writeLoginToken(q) }
-
-// writeLoginToken answers a page script's request for a bearer token of the signed-in
-// staff member ({"token","expires_at"}), expiring with the console session. Callers
-// check the permission and the route must be a CSRF-checked POST, so another site
-// cannot mint one. (studioToken writes the same answer.)
-func (c *Console) writeLoginToken(q *rq) error {
-	u, err := c.Org.GetStaff(q.r.Context(), q.p, q.p.UserID)
-	if err != nil {
-		return err
-	}
-	tok, err := c.Org.IssueLoginToken(q.r.Context(), u)
-	if err != nil {
-		return err
-	}
-	h := q.w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	return json.NewEncoder(q.w).Encode(map[string]any{"token": tok,
-		"expires_at": time.Now().Add(c.Config.SessionTTL).UTC().Format(time.RFC3339)})
-}

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
-	"time"
 
 	"github.com/siyu-live/siyu"
 	"github.com/siyu-live/siyu/internal/live"
@@ -84,17 +82,5 @@ func (c *Console) studioToken(q *rq) error {
 	if _, err := c.Live.Get(q.r.Context(), q.p, id); err != nil {
 		return err
 	}
-	u, err := c.Org.GetStaff(q.r.Context(), q.p, q.p.UserID)
-	if err != nil {
-		return err
-	}
-	tok, err := c.Org.IssueLoginToken(q.r.Context(), u)
-	if err != nil {
-		return err
-	}
-	h := q.w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	ttl := c.Config.SessionTTL
-	return json.NewEncoder(q.w).Encode(map[string]any{"token": tok, "expires_at": time.Now().Add(ttl).UTC().Format(time.RFC3339)})
+	return c.writeLoginToken(q)
 }

@@ -1,13 +1,11 @@
 package community
 
 import (
-	"net/url"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/siyu-live/siyu"
+	"github.com/siyu-live/siyu/internal/live"
 )
 
 // Join modes: who may become a member through the public page.
@@ -106,39 +104,13 @@ type LiveInput struct {
 	SessionID int64 `json:"session_id"`
 }
 
-// text trims s and checks its length and that it has no control characters (line
-// breaks allowed where multiline).
+// text and httpURL are live's checks, so a community's name or announcement is refused
+// in the same words as a session's.
 func text(field, s string, min, max int, multiline bool) (string, error) {
-	if !utf8.ValidString(s) {
-		return "", siyu.Invalid(field, "%s is not valid UTF-8", field)
-	}
-	s = strings.TrimSpace(s)
-	if n := utf8.RuneCountInString(s); n < min || n > max {
-		if min > 0 {
-			return "", siyu.Invalid(field, "%s must be %d to %d characters, got %d", field, min, max, n)
-		}
-		return "", siyu.Invalid(field, "%s must be at most %d characters, got %d", field, max, n)
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
-			return "", siyu.Invalid(field, "%s must not contain control characters", field)
-		}
-	}
-	return s, nil
+	return live.CheckText(field, s, min, max, multiline)
 }
 
-// httpURL checks an optional absolute http(s) URL.
-func httpURL(field, s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", nil
-	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(s) > MaxURLLen {
-		return "", siyu.Invalid(field, "%s must be an http:// or https:// URL of at most %d characters", field, MaxURLLen)
-	}
-	return s, nil
-}
+func httpURL(field, s string) (string, error) { return live.CheckURL(field, s) }
 
 func joinMode(s string) (string, error) {
 	switch strings.TrimSpace(s) {
